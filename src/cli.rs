@@ -1,0 +1,128 @@
+//! Command-line definitions (clap) and nothing else: the commands themselves
+//! live in [`crate::commands`], which never sees these raw types except to
+//! validate them once.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// surgesim: what happens to an agency's phone lines when a crisis hits, and
+/// what staffing would hold them.
+///
+/// Durations always carry a unit: "20s", "5m", "1.5h", "2d". Rates are a
+/// count per unit of time: "22/min", "1140/h".
+#[derive(Debug, Parser)]
+#[command(
+    name = "surgesim",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario (Monte Carlo) and write the results.
+    ///
+    /// Prints the main KPIs with 95 % confidence intervals and writes
+    /// summary.json, summary.csv, replications.csv and intervals.csv into
+    /// the output folder. Without a scenario file it runs the bundled
+    /// default scenario (a national crisis helpline).
+    Run(RunArgs),
+    /// Check a scenario file and print what it means.
+    ///
+    /// Reports every problem at once (key, line, what would be valid) and
+    /// exits with code 2 if there is any; otherwise prints the horizon, the
+    /// offered contacts per day, the agents on duty and the exact Erlang
+    /// estimate for the busiest hour.
+    Check(CheckArgs),
+    /// Exact Erlang B / C / A values for one queue, optionally simulated.
+    ///
+    /// The queue is M/M/c (Erlang C), with --patience M/M/c+M (Erlang A),
+    /// with --lines M/M/c/K (Erlang B when K = c) or M/M/c/K+M: Poisson
+    /// arrivals, exponential handle times and patience, FIFO.
+    Erlang(ErlangArgs),
+}
+
+/// `surgesim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Default: the bundled crisis helpline scenario.
+    pub scenario: Option<PathBuf>,
+    /// Number of replications [default: the scenario's `replications`].
+    #[arg(short = 'n', long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed of all random streams [default: the scenario's `seed`].
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output folder, created if missing; existing result files are replaced.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// No progress bar and no table, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `surgesim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+}
+
+/// `surgesim erlang`.
+#[derive(Debug, Args)]
+pub struct ErlangArgs {
+    /// Number of agents c (ignored with --agents-for).
+    #[arg(long, value_name = "N", required_unless_present = "agents_for")]
+    pub agents: Option<u32>,
+    /// Arrival rate, e.g. "22/min" or "1140/h".
+    #[arg(long, value_name = "RATE")]
+    pub arrivals: String,
+    /// Mean handle time (exponential), e.g. "5m".
+    #[arg(long, value_name = "DURATION")]
+    pub aht: String,
+    /// Mean patience (exponential), e.g. "3m". Without it nobody abandons.
+    #[arg(long, value_name = "DURATION")]
+    pub patience: Option<String>,
+    /// Number of lines K (calls in service + waiting). Without it: unlimited.
+    #[arg(long, value_name = "K")]
+    pub lines: Option<u32>,
+    /// Service-level threshold: answered within this wait.
+    #[arg(long, value_name = "DURATION", default_value = "20s")]
+    pub answer_within: String,
+    /// Print the fewest agents whose service level (answered within the
+    /// threshold ÷ offered) reaches this share, e.g. 0.8.
+    #[arg(long, value_name = "SL")]
+    pub agents_for: Option<f64>,
+    /// Also simulate the same queue with the engine and print the estimates
+    /// with 95 % half-widths beside the exact values.
+    #[arg(long)]
+    pub simulate: bool,
+    /// Simulated days per replication (with --simulate).
+    #[arg(long, value_name = "D", default_value_t = 10)]
+    pub days: u32,
+    /// Replications (with --simulate).
+    #[arg(long, value_name = "R", default_value_t = 20)]
+    pub replications: u32,
+    /// Master seed (with --simulate).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Warm-up excluded from the simulated estimates (with --simulate).
+    #[arg(long, value_name = "DURATION", default_value = "2h")]
+    pub warmup: String,
+    /// Worker threads (with --simulate) [default: one per core].
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,214 @@
+//! `surgesim check`: validate a scenario and say what it means, with the
+//! exact Erlang estimate for each channel's busiest hour.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use crate::analytic::{self, Queue};
+use crate::cli::CheckArgs;
+use crate::model::{DAY_S, Model, compile_loaded};
+use crate::report::table::group_thousands;
+use crate::scenario::load_file;
+use crate::units::human_duration;
+
+use super::{CommandError, stdout_err};
+
+/// Runs the command, printing to `out`.
+pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<(), CommandError> {
+    let loaded = load_file(&args.scenario)?;
+    let model = compile_loaded(&loaded)?;
+    let text = describe(&model);
+    out.write_all(text.as_bytes()).map_err(stdout_err)
+}
+
+/// Expected first attempts on channel `c` in `[a, b)`, and their mean handle
+/// time (weighted by volume).
+fn expected(model: &Model, c: usize, a: f64, b: f64) -> (f64, f64) {
+    let mut n = 0.0;
+    let mut work = 0.0;
+    for d in model.demands.iter().filter(|d| d.channel == c) {
+        let x = d.expected_between(a, b, model.horizon_s);
+        n += x;
+        work += x * d.handle.mean();
+    }
+    (n, if n > 0.0 { work / n } else { f64::NAN })
+}
+
+/// What the scenario means, as text.
+pub fn describe(model: &Model) -> String {
+    let mut s = String::new();
+    let end = model.datetime_at(model.horizon_s - 1.0).date();
+    let _ = writeln!(s, "{} — OK", model.name);
+    let _ = writeln!(
+        s,
+        "  {} days, {} ({}) to {} ({}); reporting every {}; warm-up {}; {} replications, seed {}",
+        model.days,
+        model.start,
+        weekday(model.start),
+        end,
+        weekday(end),
+        human_duration(model.interval_s),
+        human_duration(model.warmup_s),
+        model.replications,
+        model.seed
+    );
+    for (c, ch) in model.channels.iter().enumerate() {
+        let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
+        let _ = writeln!(s, "\nchannel {} (phone)", ch.name);
+        let _ = writeln!(
+            s,
+            "  open {:.1} h in the first week; lines: {}; patience: {}; redials: {}",
+            open_week / 3600.0,
+            ch.lines.map_or("unlimited".into(), |k| k.to_string()),
+            ch.patience
+                .as_ref()
+                .map_or("nobody abandons".into(), |p| format!(
+                    "mean {}",
+                    human_duration(p.mean())
+                )),
+            ch.redial.as_ref().map_or("none".into(), |r| format!(
+                "{:.0} % after a busy signal, {:.0} % after giving up, after {} on average",
+                100.0 * r.after_busy,
+                100.0 * r.after_abandon,
+                human_duration(r.delay.mean())
+            ))
+        );
+        let _ = writeln!(
+            s,
+            "  target: {:.0} % answered within {}",
+            100.0 * ch.sl_target,
+            human_duration(ch.answer_within_s)
+        );
+        let per_day: Vec<f64> = (0..model.days)
+            .map(|d| expected(model, c, f64::from(d) * DAY_S, f64::from(d + 1) * DAY_S).0)
+            .collect();
+        let total: f64 = per_day.iter().sum();
+        let (dmax, vmax) =
+            per_day.iter().enumerate().fold(
+                (0, f64::MIN),
+                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
+            );
+        let (dmin, vmin) =
+            per_day.iter().enumerate().fold(
+                (0, f64::MAX),
+                |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc },
+            );
+        let date = |d: usize| model.datetime_at(d as f64 * DAY_S).date();
+        let _ = writeln!(
+            s,
+            "  offered first attempts (expected): {} in all, {:.0} a day on average, most {:.0} on {} ({}), fewest {:.0} on {} ({})",
+            group_thousands(total),
+            total / f64::from(model.days),
+            vmax,
+            date(dmax),
+            weekday(date(dmax)),
+            vmin,
+            date(dmin),
+            weekday(date(dmin))
+        );
+        // Busiest hour.
+        let hours = (model.horizon_s / 3600.0) as usize;
+        let (h, n) = (0..hours)
+            .map(|h| {
+                (
+                    h,
+                    expected(model, c, h as f64 * 3600.0, (h + 1) as f64 * 3600.0).0,
+                )
+            })
+            .fold((0, 0.0), |acc, x| if x.1 > acc.1 { x } else { acc });
+        if n <= 0.0 {
+            continue;
+        }
+        let (a, b) = (h as f64 * 3600.0, (h + 1) as f64 * 3600.0);
+        let aht = expected(model, c, a, b).1;
+        let agents: u32 = ch
+            .pools
+            .iter()
+            .filter(|&&p| model.pools[p].on_duty.overlap(a, b) >= 1800.0)
+            .map(|&p| model.pools[p].headcount)
+            .sum();
+        let _ = writeln!(
+            s,
+            "  busiest hour: {} ({}), {:.0} calls expected, mean handle {}, offered load {:.1} Erlangs, {agents} agents on duty",
+            model.datetime_at(a),
+            weekday(model.datetime_at(a).date()),
+            n,
+            human_duration(aht),
+            n * aht / 3600.0
+        );
+        let queue = Queue {
+            arrival_rate: n / 3600.0,
+            service_rate: 1.0 / aht,
+            agents: agents.max(1),
+            lines: ch.lines,
+            abandon_rate: ch.patience.as_ref().map_or(0.0, |p| 1.0 / p.mean()),
+        };
+        let _ = writeln!(
+            s,
+            "  exact steady-state estimate for that hour (Erlang {}; exponential handle times and patience with the same means, no redials):",
+            match (ch.lines.is_some(), ch.patience.is_some()) {
+                (false, false) => "C",
+                (false, true) => "A",
+                (true, false) => "C with finite lines, M/M/c/K",
+                (true, true) => "A with finite lines, M/M/c/K+M",
+            }
+        );
+        if agents == 0 {
+            let _ = writeln!(s, "    no agent is on duty then");
+        } else {
+            match analytic::evaluate(&queue, ch.answer_within_s) {
+                Ok(e) => {
+                    let _ = writeln!(
+                        s,
+                        "    service level {:.1} % (answered within {} ÷ answered + abandoned), mean wait of answered {}, abandoned {:.1} %, busy signal {:.1} %, occupancy {:.1} %",
+                        100.0 * e.service_level_handled,
+                        human_duration(ch.answer_within_s),
+                        human_duration(e.asa_s),
+                        100.0 * e.p_abandon,
+                        100.0 * e.p_block,
+                        100.0 * e.occupancy
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(s, "    {e}");
+                }
+            }
+            let target = ch.sl_target.min(0.9999);
+            if let Ok(Some(need)) = analytic::agents_for_service_level(
+                &queue,
+                ch.answer_within_s,
+                target * (1.0 - 1e-12),
+                100_000,
+            ) {
+                let _ = writeln!(
+                    s,
+                    "    agents needed for {:.0} % answered within {} (of offered): {need}",
+                    100.0 * ch.sl_target,
+                    human_duration(ch.answer_within_s)
+                );
+            }
+        }
+    }
+    for pool in &model.pools {
+        let week = pool
+            .on_duty
+            .overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
+        let _ = writeln!(
+            s,
+            "\npool {}: {} staff, on duty {:.1} h in the first week, serves {}",
+            pool.name,
+            pool.headcount,
+            week / 3600.0,
+            pool.serves
+                .iter()
+                .map(|&c| model.channels[c].name.as_str())
+                .collect::<Vec<_>>()
+                .join(" > ")
+        );
+    }
+    s
+}
+
+fn weekday(d: jiff::civil::Date) -> String {
+    format!("{:?}", d.weekday())
+}

@@ -1,0 +1,74 @@
+//! The commands behind the CLI. Each takes its parsed arguments, validates
+//! them once, calls the library and writes to the given output stream; none
+//! of them exits the process. Errors say whether the input was at fault
+//! ([`CommandError::exit_code`] 2) or something else failed (1).
+
+mod check;
+mod erlang;
+mod run;
+
+pub use check::check;
+pub use erlang::erlang;
+pub use run::{BUNDLED_SCENARIO, run};
+
+use std::io;
+
+use crate::scenario::Diagnostics;
+
+/// What went wrong in a command.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// The scenario has problems (bad input: exit code 2).
+    #[error("{0}")]
+    Scenario(#[from] Diagnostics),
+    /// A command-line value is invalid (bad input: exit code 2).
+    #[error("{flag}: {message}")]
+    Usage {
+        /// The flag at fault, e.g. `--arrivals`.
+        flag: String,
+        /// What is wrong and what would be valid.
+        message: String,
+    },
+    /// Writing output failed (exit code 1).
+    #[error("cannot write {what}: {source}")]
+    Output {
+        /// What was being written.
+        what: String,
+        /// Cause.
+        source: io::Error,
+    },
+    /// Anything else (exit code 1).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CommandError {
+    /// The process exit code: 2 for bad input, 1 for other failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CommandError::Scenario(_) | CommandError::Usage { .. } => 2,
+            _ => 1,
+        }
+    }
+
+    /// Whether this is a closed pipe on standard output (not an error).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CommandError::Output { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    fn usage(flag: &str, message: impl Into<String>) -> Self {
+        CommandError::Usage {
+            flag: flag.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Wraps an error writing to standard output.
+fn stdout_err(source: io::Error) -> CommandError {
+    CommandError::Output {
+        what: "to standard output".into(),
+        source,
+    }
+}

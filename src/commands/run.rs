@@ -1,0 +1,87 @@
+//! `surgesim run`: simulate a scenario and write the result files.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::cli::RunArgs;
+use crate::model::{Model, compile_loaded};
+use crate::report;
+use crate::runner::{RunOptions, run as run_model};
+use crate::scenario::{LoadedScenario, load_file, parse_str};
+
+use super::{CommandError, stdout_err};
+
+/// The default scenario, compiled into the binary.
+pub const BUNDLED_SCENARIO: &str = include_str!("../../scenarios/helpline.toml");
+
+/// Loads the scenario named on the command line, or the bundled one.
+pub fn load_scenario(path: Option<&PathBuf>) -> Result<LoadedScenario, CommandError> {
+    Ok(match path {
+        Some(p) => load_file(p)?,
+        None => parse_str(
+            BUNDLED_SCENARIO,
+            "<bundled helpline.toml>",
+            PathBuf::from("."),
+        )?,
+    })
+}
+
+/// Applies command-line overrides to the model.
+fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError> {
+    if let Some(n) = args.replications {
+        if n == 0 || n > 1_000_000 {
+            return Err(CommandError::usage(
+                "--replications",
+                format!("must be between 1 and 1000000 (got {n})"),
+            ));
+        }
+        model.replications = n;
+    }
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    if args.threads == Some(0) {
+        return Err(CommandError::usage("--threads", "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// Runs the command; the table goes to `out`.
+pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
+    let loaded = load_scenario(args.scenario.as_ref())?;
+    let mut model = compile_loaded(&loaded)?;
+    apply_overrides(&mut model, args)?;
+    let started = std::time::Instant::now();
+    let result = run_model(
+        &model,
+        RunOptions {
+            threads: args.threads,
+            progress: !args.quiet && std::io::stderr().is_terminal(),
+        },
+    )
+    .map_err(|e| CommandError::Failed(e.to_string()))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let files = report::render_all(&model, &result).map_err(|source| CommandError::Output {
+        what: "the results".into(),
+        source,
+    })?;
+    let written =
+        report::write_files(&args.out, &files).map_err(|source| CommandError::Output {
+            what: format!("into {}", args.out.display()),
+            source,
+        })?;
+    if !args.quiet {
+        let mut text = report::table::render(&model, &result);
+        text.push_str(&format!(
+            "\n{} events in {elapsed:.1} s. Wrote {}\n",
+            report::table::group_thousands(result.summary.events as f64),
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        out.write_all(text.as_bytes()).map_err(stdout_err)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! The `surgesim` binary: parse the command line, call the library, map
+//! errors to exit codes (0 ok, 1 failure, 2 bad input). A closed pipe on
+//! standard output is not an error.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use surgesim::cli::{Cli, Command};
+use surgesim::commands::{self, CommandError};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap: 0 for --help/--version, 2 for usage errors.
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.to_string().trim_end());
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), CommandError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &cli.command {
+        Command::Run(args) => commands::run(args, &mut out),
+        Command::Check(args) => commands::check(args, &mut out),
+        Command::Erlang(args) => commands::erlang(args, &mut out),
+    }
+}

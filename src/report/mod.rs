@@ -1,0 +1,73 @@
+//! Outputs of a run. Each format is a pure function from results to bytes
+//! (`json.rs`, `csv.rs`, `table.rs`); [`write_files`] is the one place that
+//! writes files, each whole: to a temporary file in the same folder, then
+//! renamed over the target, so an interrupted run never leaves half a file.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::model::Model;
+use crate::runner::RunResult;
+
+/// A file to write: name within the output folder and its bytes.
+pub type OutputFile = (&'static str, Vec<u8>);
+
+/// Every result file of a run, in the order they are written.
+pub fn render_all(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, std::io::Error> {
+    Ok(vec![
+        ("summary.json", json::summary(model, result)?),
+        ("summary.csv", csv::summary(model, result)?),
+        ("replications.csv", csv::replications(model, result)?),
+        ("intervals.csv", csv::intervals(model, result)?),
+    ])
+}
+
+/// Writes `files` into `dir` (created if missing), each atomically.
+pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, std::io::Error> {
+    std::fs::create_dir_all(dir)?;
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let target = dir.join(name);
+            write_atomic(&target, bytes)?;
+            Ok(target)
+        })
+        .collect()
+}
+
+/// Writes `bytes` to `target` through a temporary file and a rename.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A number for CSV/text output: fixed, reproducible formatting; empty for
+/// undefined values.
+pub fn num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else if x == x.trunc() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        let s = format!("{x:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}

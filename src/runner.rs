@@ -1,0 +1,138 @@
+//! Monte Carlo replications in parallel (rayon), gathered in replication
+//! order, and their summary. Each replication draws only from its own random
+//! streams, so results are identical whatever the number of threads.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::engine::simulate;
+use crate::kpi::{CHANNEL_KPIS, INTERVAL_METRICS, POOL_KPIS, RepRecord};
+use crate::model::Model;
+use crate::stats::Stat;
+
+/// How to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Worker threads; `None` = one per core.
+    pub threads: Option<usize>,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
+}
+
+/// The replications and their summary.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// One record per replication, in replication order.
+    pub records: Vec<RepRecord>,
+    /// Statistics across replications.
+    pub summary: Summary,
+}
+
+/// Statistics across replications.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// `[channel][kpi]` in [`CHANNEL_KPIS`] order.
+    pub channel_kpis: Vec<Vec<Stat>>,
+    /// `[pool][kpi]` in [`POOL_KPIS`] order.
+    pub pool_kpis: Vec<Vec<Stat>>,
+    /// `[(interval * n_channels + channel) * n_metrics + metric]`.
+    pub intervals: Vec<Stat>,
+    /// Events processed in all replications.
+    pub events: u64,
+}
+
+/// Errors of the runner.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads {
+        /// Requested threads.
+        threads: usize,
+        /// Cause.
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
+/// Runs `model.replications` replications.
+pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
+    let n = u64::from(model.replications);
+    let bar = if opts.progress {
+        let bar = ProgressBar::new(n);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replications ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let work = || -> Vec<RepRecord> {
+        (0..n)
+            .into_par_iter()
+            .map(|r| {
+                let out = simulate(model, r);
+                let rec = RepRecord::from_outcome(model, &out);
+                bar.inc(1);
+                rec
+            })
+            .collect()
+    };
+    let records = match opts.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|source| RunError::Threads { threads, source })?
+            .install(work),
+        None => work(),
+    };
+    bar.finish_and_clear();
+    let summary = summarise(model, &records);
+    Ok(RunResult { records, summary })
+}
+
+/// Statistics across replications of every KPI and interval metric.
+pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
+    let nc = model.channels.len();
+    let np = model.pools.len();
+    let stat_of = |f: &dyn Fn(&RepRecord) -> f64| -> Stat {
+        Stat::of(&records.iter().map(f).collect::<Vec<_>>())
+    };
+    let channel_kpis = (0..nc)
+        .map(|c| {
+            (0..CHANNEL_KPIS.len())
+                .map(|k| stat_of(&|r| r.channel_kpis[c][k]))
+                .collect()
+        })
+        .collect();
+    let pool_kpis = (0..np)
+        .map(|p| {
+            (0..POOL_KPIS.len())
+                .map(|k| stat_of(&|r| r.pool_kpis[p][k]))
+                .collect()
+        })
+        .collect();
+    let width = model.n_intervals * nc * INTERVAL_METRICS.len();
+    let mut buf = Vec::with_capacity(records.len());
+    let intervals = (0..width)
+        .map(|j| {
+            buf.clear();
+            buf.extend(
+                records
+                    .iter()
+                    .map(|r| f64::from(r.series[j]))
+                    .filter(|x| !x.is_nan()),
+            );
+            buf.sort_by(f64::total_cmp);
+            Stat::of_sorted(&buf)
+        })
+        .collect();
+    Summary {
+        channel_kpis,
+        pool_kpis,
+        intervals,
+        events: records.iter().map(|r| r.events).sum(),
+    }
+}

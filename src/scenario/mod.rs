@@ -1,0 +1,461 @@
+//! The scenario file as the user writes it: serde types that mirror the TOML
+//! one to one, with `deny_unknown_fields` everywhere so that a typo is an
+//! error, never a silently ignored key.
+//!
+//! A scenario has five parts (see the README's scenario reference):
+//!
+//! ```toml
+//! [scenario]            # name, start date, length, reporting interval, seed …
+//! [channels.hotline]    # kind = "phone" (later "email", "desk"): lines, hours, patience, redials
+//! [topics.protection]   # what people ask about: handle time per channel
+//! [[demand]]            # how many contacts of a topic arrive on a channel, when
+//! [pools.phone_team]    # staff: headcount, which channels they serve, hours on duty
+//! ```
+//!
+//! Parsing ([`load`]) turns text into these types and collects every
+//! structural problem (unknown keys, wrong types, bad units) with its key path
+//! and line; [`crate::model::compile`] then checks meaning (references, ranges)
+//! and builds the index-based [`crate::model::Model`].
+
+mod diagnostic;
+mod load;
+mod single_queue;
+
+pub use diagnostic::{
+    Diagnostic, Diagnostics, SourceMap, join as join_path, suggest as closest_hint, suggest_list,
+};
+pub use load::{LoadedScenario, load_file, parse_str};
+pub use single_queue::SingleQueue;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::units::{Duration, Rate};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name, dates, reporting and Monte Carlo settings.
+    pub scenario: Settings,
+    /// Calendar facts shared by all channels and pools.
+    #[serde(default)]
+    pub calendar: Calendar,
+    /// Contact channels by id (phone lines now; e-mail and desks are planned).
+    #[serde(default)]
+    pub channels: BTreeMap<String, Channel>,
+    /// Topics (inquiry types) by id.
+    #[serde(default)]
+    pub topics: BTreeMap<String, Topic>,
+    /// Demand streams: which topic arrives on which channel, how many, when.
+    #[serde(default)]
+    pub demand: Vec<Demand>,
+    /// Staff pools by id.
+    #[serde(default)]
+    pub pools: BTreeMap<String, Pool>,
+}
+
+/// The `[scenario]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Short name shown in outputs.
+    pub name: String,
+    /// What the scenario represents (free text).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Date of day 0 (gives the weekdays), e.g. `2022-03-07`.
+    pub start: Date,
+    /// Length of the simulated horizon in days.
+    pub days: u32,
+    /// Reporting interval (`"15m"`, `"1h"`, `"1d"`); must divide a day.
+    #[serde(default = "default_interval")]
+    pub interval: Duration,
+    /// Time at the start excluded from the KPIs (steady-state studies).
+    #[serde(default)]
+    pub warmup: Duration,
+    /// Master seed of all random streams.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Number of Monte Carlo replications.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Sources and notes (cited figures, estimates), shown in reports.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+fn default_interval() -> Duration {
+    Duration::from_secs(3600.0)
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_replications() -> u32 {
+    100
+}
+
+/// The `[calendar]` table (public holidays come with the service model).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {}
+
+/// Kinds of channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    /// Real-time calls with lines, patience and redials.
+    Phone,
+    /// Deferred work with a backlog (planned).
+    Email,
+    /// Walk-in service point with counters (planned).
+    Desk,
+}
+
+/// A `[channels.ID]` table. Which keys apply depends on `kind`; the model
+/// compiler rejects keys that do not apply to the kind.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// `"phone"` (`"email"` and `"desk"` are planned).
+    pub kind: ChannelKind,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Opening hours per weekday; absent = always open.
+    #[serde(default)]
+    pub hours: Option<WeekHours>,
+    /// Phone: number of trunk lines (calls in service + waiting); beyond it
+    /// callers hear a busy signal. Absent = unlimited.
+    #[serde(default)]
+    pub lines: Option<u32>,
+    /// Phone: how long a caller waits before hanging up. Absent = nobody
+    /// abandons.
+    #[serde(default)]
+    pub patience: Option<DistSpec>,
+    /// Phone: callers who call again after a busy signal or after giving up.
+    #[serde(default)]
+    pub redial: Option<Redial>,
+    /// Service-level threshold: answered within this wait (default `"20s"`).
+    #[serde(default)]
+    pub answer_within: Option<Duration>,
+    /// Service-level target as a share, e.g. `0.8` (default 0.8).
+    #[serde(default)]
+    pub service_level_target: Option<f64>,
+}
+
+/// The `redial` table of a phone channel.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redial {
+    /// Share of callers who call again after a busy signal (0–1).
+    #[serde(default)]
+    pub after_busy: f64,
+    /// Share of callers who call again after giving up (0–1).
+    #[serde(default)]
+    pub after_abandon: f64,
+    /// Time from the failed attempt to the next one.
+    #[serde(default)]
+    pub delay: Option<DistSpec>,
+    /// Most attempts per caller, the first included (absent = no limit).
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+}
+
+/// A `[topics.ID]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Handle-time distribution per channel id.
+    pub handle: BTreeMap<String, DistSpec>,
+}
+
+/// A `[[demand]]` entry: contacts of one topic on one channel.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Topic id.
+    pub topic: String,
+    /// Channel id.
+    pub channel: String,
+    /// A constant arrival rate while the channel is open (`"22/min"`).
+    #[serde(default)]
+    pub rate: Option<Rate>,
+    /// Or: contacts per day (on a weekday with factor 1), spread over the
+    /// day by `hour_weights`, or evenly over the opening hours.
+    #[serde(default)]
+    pub per_day: Option<f64>,
+    /// Multipliers of `per_day` by weekday (default 1 each).
+    #[serde(default)]
+    pub weekday_factors: Option<WeekdayFactors>,
+    /// 24 relative weights, hour 0 to hour 23 (contacts in closed hours are
+    /// not offered and are counted as such).
+    #[serde(default)]
+    pub hour_weights: Option<Vec<f64>>,
+}
+
+/// Multipliers per weekday.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeekdayFactors {
+    /// Monday.
+    #[serde(default = "one")]
+    pub mon: f64,
+    /// Tuesday.
+    #[serde(default = "one")]
+    pub tue: f64,
+    /// Wednesday.
+    #[serde(default = "one")]
+    pub wed: f64,
+    /// Thursday.
+    #[serde(default = "one")]
+    pub thu: f64,
+    /// Friday.
+    #[serde(default = "one")]
+    pub fri: f64,
+    /// Saturday.
+    #[serde(default = "one")]
+    pub sat: f64,
+    /// Sunday.
+    #[serde(default = "one")]
+    pub sun: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl WeekdayFactors {
+    /// Factors Monday first, with their key names.
+    pub fn by_day(&self) -> [(&'static str, f64); 7] {
+        [
+            ("mon", self.mon),
+            ("tue", self.tue),
+            ("wed", self.wed),
+            ("thu", self.thu),
+            ("fri", self.fri),
+            ("sat", self.sat),
+            ("sun", self.sun),
+        ]
+    }
+}
+
+/// A `[pools.ID]` table: a group of interchangeable staff.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Staff on duty during the pool's hours.
+    pub headcount: u32,
+    /// Channel ids this pool answers, highest priority first.
+    pub serves: Vec<String>,
+    /// Hours on duty per weekday; absent = always.
+    #[serde(default)]
+    pub hours: Option<WeekHours>,
+}
+
+/// Hours per weekday: each key is a day (`mon` … `sun`) or a group
+/// (`weekdays` = Mon–Fri, `weekend` = Sat–Sun, `daily` = every day); each
+/// value is `"09:00-17:00"`, a list of such ranges, or `"closed"`. A day's
+/// own key overrides its group, and `weekdays`/`weekend` override `daily`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeekHours {
+    /// Every day.
+    #[serde(default)]
+    pub daily: Option<DayHours>,
+    /// Monday to Friday.
+    #[serde(default)]
+    pub weekdays: Option<DayHours>,
+    /// Saturday and Sunday.
+    #[serde(default)]
+    pub weekend: Option<DayHours>,
+    /// Monday.
+    #[serde(default)]
+    pub mon: Option<DayHours>,
+    /// Tuesday.
+    #[serde(default)]
+    pub tue: Option<DayHours>,
+    /// Wednesday.
+    #[serde(default)]
+    pub wed: Option<DayHours>,
+    /// Thursday.
+    #[serde(default)]
+    pub thu: Option<DayHours>,
+    /// Friday.
+    #[serde(default)]
+    pub fri: Option<DayHours>,
+    /// Saturday.
+    #[serde(default)]
+    pub sat: Option<DayHours>,
+    /// Sunday.
+    #[serde(default)]
+    pub sun: Option<DayHours>,
+}
+
+impl WeekHours {
+    /// For each weekday (Monday first): the key that decides it and its
+    /// ranges, or `None` if no key covers the day (closed).
+    pub fn resolve(&self) -> [Option<(&'static str, &DayHours)>; 7] {
+        let own = [
+            ("mon", &self.mon),
+            ("tue", &self.tue),
+            ("wed", &self.wed),
+            ("thu", &self.thu),
+            ("fri", &self.fri),
+            ("sat", &self.sat),
+            ("sun", &self.sun),
+        ];
+        let mut out = [None; 7];
+        for (i, (key, value)) in own.iter().enumerate() {
+            let group = if i < 5 {
+                ("weekdays", &self.weekdays)
+            } else {
+                ("weekend", &self.weekend)
+            };
+            out[i] = value
+                .as_ref()
+                .map(|v| (*key, v))
+                .or_else(|| group.1.as_ref().map(|v| (group.0, v)))
+                .or_else(|| self.daily.as_ref().map(|v| ("daily", v)));
+        }
+        out
+    }
+}
+
+/// The hours of one day as written: one range string or a list of them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct DayHours(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for DayHours {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DayVisitor;
+        impl<'de> Visitor<'de> for DayVisitor {
+            type Value = DayHours;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"09:00-17:00\", a list of such ranges, or \"closed\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DayHours, E> {
+                Ok(DayHours(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<DayHours, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    out.push(item);
+                }
+                Ok(DayHours(out))
+            }
+        }
+        deserializer.deserialize_any(DayVisitor)
+    }
+}
+
+/// Kinds of probability distribution for durations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DistKind {
+    /// Exponential with the given `mean`.
+    Exponential,
+    /// Always exactly `mean`.
+    Deterministic,
+    /// Uniform between `min` and `max`.
+    Uniform,
+    /// Log-normal with the given `mean` and standard deviation `sd`.
+    Lognormal,
+    /// Gamma with the given `mean` and standard deviation `sd`.
+    Gamma,
+    /// Erlang with `k` phases and the given `mean`.
+    Erlang,
+}
+
+/// A duration distribution as written, e.g.
+/// `{ dist = "lognormal", mean = "7m", sd = "3m" }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistSpec {
+    /// Which distribution.
+    pub dist: DistKind,
+    /// Mean (exponential, deterministic, lognormal, gamma, erlang).
+    #[serde(default)]
+    pub mean: Option<Duration>,
+    /// Standard deviation (lognormal, gamma).
+    #[serde(default)]
+    pub sd: Option<Duration>,
+    /// Lower bound (uniform).
+    #[serde(default)]
+    pub min: Option<Duration>,
+    /// Upper bound (uniform).
+    #[serde(default)]
+    pub max: Option<Duration>,
+    /// Number of phases (erlang).
+    #[serde(default)]
+    pub k: Option<u32>,
+}
+
+impl DistSpec {
+    /// An exponential distribution with the given mean.
+    pub fn exponential(mean: Duration) -> Self {
+        DistSpec {
+            dist: DistKind::Exponential,
+            mean: Some(mean),
+            sd: None,
+            min: None,
+            max: None,
+            k: None,
+        }
+    }
+}
+
+/// A calendar date, written as a TOML date (`2022-03-07`) or a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub jiff::civil::Date);
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+        fn parse<E: de::Error>(text: &str) -> Result<Date, E> {
+            text.trim()
+                .parse::<jiff::civil::Date>()
+                .map(Date)
+                .map_err(|_| E::custom(format!("`{text}` is not a date; expected YYYY-MM-DD")))
+        }
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date YYYY-MM-DD")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+                parse(v)
+            }
+            // The toml crate hands datetimes over as a one-entry map.
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                let Some((_, value)) = map.next_entry::<String, String>()? else {
+                    return Err(de::Error::custom("expected a date YYYY-MM-DD"));
+                };
+                parse(&value)
+            }
+        }
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
