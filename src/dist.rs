@@ -50,7 +50,7 @@ impl Dist {
 
     /// Erlang with `k` phases and mean `mean_s`.
     pub fn erlang(k: u32, mean_s: f64) -> Result<Dist, String> {
-        if k == 0 || !(mean_s > 0.0) {
+        if k == 0 || mean_s.is_nan() || mean_s <= 0.0 {
             return Err("k must be at least 1 and the mean more than 0".into());
         }
         let shape = f64::from(k);

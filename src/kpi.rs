@@ -23,6 +23,11 @@ const fn def(key: &'static str, unit: &'static str, doc: &'static str) -> KpiDef
 /// Channel KPIs over the measured period (attempts arriving after warm-up).
 pub const CHANNEL_KPIS: &[KpiDef] = &[
     def(
+        "first_attempts",
+        "contacts",
+        "new callers: first attempts, whether the channel was open or not",
+    ),
+    def(
         "offered_contacts",
         "contacts",
         "attempts (first calls and redials) that reached the channel while it was open",
@@ -176,6 +181,7 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
     let k = &t.counts;
     let handled = k.answered + k.abandoned;
     vec![
+        k.first_attempts,
         k.offered,
         k.answered,
         k.abandoned,

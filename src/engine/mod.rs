@@ -133,6 +133,10 @@ struct Levels {
     inv_interval: f64,
     n_intervals: usize,
     warmup_s: f64,
+    /// The interval that the latest integration reached, and its bounds.
+    cur: usize,
+    cur_start: f64,
+    cur_end: f64,
 }
 
 impl Levels {
@@ -147,6 +151,9 @@ impl Levels {
             inv_interval: 1.0 / model.interval_s,
             n_intervals: model.n_intervals,
             warmup_s: model.warmup_s,
+            cur: 0,
+            cur_start: 0.0,
+            cur_end: model.interval_s,
         }
     }
 
@@ -159,6 +166,18 @@ impl Levels {
         if v == 0.0 || now <= last {
             return;
         }
+        // Fast path: both ends in the current interval, after warm-up.
+        if last >= self.cur_start && now <= self.cur_end && last >= self.warmup_s {
+            let d = v * (now - last);
+            self.area[self.cur * self.n + l] += d;
+            self.kpi_area[l] += d;
+            return;
+        }
+        self.integrate_slow(l, v, last, now);
+    }
+
+    #[cold]
+    fn integrate_slow(&mut self, l: usize, v: f64, last: f64, now: f64) {
         if now > self.warmup_s {
             self.kpi_area[l] += v * (now - last.max(self.warmup_s));
         }
@@ -168,11 +187,17 @@ impl Levels {
             let end = (i + 1) as f64 * self.interval_s;
             if now <= end || i + 1 == self.n_intervals {
                 self.area[i * self.n + l] += v * (now - t);
-                return;
+                break;
             }
             self.area[i * self.n + l] += v * (end - t);
             t = end;
             i += 1;
+        }
+        // Move the current interval forward to the one holding `now`.
+        if now > self.cur_end {
+            self.cur = i;
+            self.cur_start = i as f64 * self.interval_s;
+            self.cur_end = (i + 1) as f64 * self.interval_s;
         }
     }
 
@@ -414,6 +439,9 @@ impl<'m> Sim<'m> {
         call.counted = counted;
         let c = call.channel as usize;
         let is_redial = call.attempt > 1;
+        if !is_redial {
+            self.tally(idx, |k| k.first_attempts += 1.0);
+        }
         if !self.chans[c].open {
             self.tally(idx, |k| k.closed += 1.0);
             self.release(idx);
@@ -641,7 +669,7 @@ impl<'m> Sim<'m> {
     }
 
     fn on_hours(&mut self, c: usize, k: usize) {
-        self.chans[c].open = k % 2 == 0;
+        self.chans[c].open = k.is_multiple_of(2);
         if let Some(&t) = self.hours[c].get(k + 1)
             && t < self.m.horizon_s
         {

@@ -9,6 +9,8 @@
 /// waiting_at_end`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Counts {
+    /// First attempts (new callers), whether the channel was open or not.
+    pub first_attempts: f64,
     /// Attempts that reached an open channel (first calls and redials).
     pub offered: f64,
     /// Of those, redials.
@@ -36,6 +38,7 @@ pub struct Counts {
 impl Counts {
     /// Adds another tally.
     pub fn add(&mut self, o: &Counts) {
+        self.first_attempts += o.first_attempts;
         self.offered += o.offered;
         self.redials += o.redials;
         self.answered += o.answered;

@@ -28,10 +28,10 @@ pub fn compile(sc: &Scenario, source: &SourceMap, origin: &str) -> Result<Model,
         problems: Vec::new(),
     };
     let model = ck.model(sc);
-    if ck.problems.is_empty() {
-        if let Some(model) = model {
-            return Ok(model);
-        }
+    if ck.problems.is_empty()
+        && let Some(model) = model
+    {
+        return Ok(model);
     }
     let mut d = Diagnostics {
         origin: origin.to_string(),

@@ -80,6 +80,9 @@ pub fn parse_str(
     let mut tree: Spanned<DeTable<'_>> = root;
     let mut problems = Vec::new();
     let mut removed: Vec<String> = Vec::new();
+    // Whether every problem so far is an unknown key: then the file without
+    // those keys is what the user meant, and its meaning can be checked too.
+    let mut only_unknown_keys = true;
     // Each round removes one key, so the loop ends; the cap guards against a
     // file with hundreds of problems.
     for _ in 0..200 {
@@ -94,6 +97,11 @@ pub fn parse_str(
                         base_dir,
                         hash: fnv1a_hex(text.as_bytes()),
                     });
+                }
+                if only_unknown_keys
+                    && let Err(more) = crate::model::compile(&scenario, &source, origin)
+                {
+                    problems.extend(more.items);
                 }
                 break;
             }
@@ -114,6 +122,7 @@ pub fn parse_str(
             .span()
             .map(|s| line_in(text, s.start))
             .or_else(|| source.line_of_path(&path));
+        only_unknown_keys &= message.starts_with("unknown field");
         let (message, hint) = explain(&message);
         problems.push(Diagnostic {
             path: path.clone(),

@@ -1,0 +1,90 @@
+//! The engine's cost per call as a ratio to a minimal hand-written
+//! simulation of the same queue, measured alternately in the same run (the
+//! machine is shared and noisy, so only the ratio is meaningful).
+//!
+//! Run with `cargo bench --bench ratio`. Canonical case: M/M/100+M, arrivals
+//! 22/min, handle 5 min and patience 3 min (both exponential), unlimited
+//! lines; and the same without abandonment. One thread; the engine's time
+//! includes building its random streams and all its statistics.
+
+mod minimal_sim;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use surgesim::engine::simulate;
+use surgesim::model::{Model, compile};
+use surgesim::scenario::{SingleQueue, SourceMap};
+use surgesim::units::{Duration, Rate};
+
+const ROUNDS: usize = 9;
+const DAYS: u32 = 3;
+
+fn model(patience: Option<&str>) -> Model {
+    let q = SingleQueue {
+        arrivals: Rate::parse("22/min").expect("rate"),
+        aht: Duration::parse("5m").expect("aht"),
+        patience: patience.map(|p| Duration::parse(p).expect("patience")),
+        agents: 100,
+        lines: None,
+        answer_within: Duration::parse("20s").expect("threshold"),
+    };
+    let sc = q.scenario(DAYS, Duration::from_secs(0.0), 1, 42);
+    compile(&sc, &SourceMap::empty(), "bench").expect("model")
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` runs this too with
+    // other flags: do one quick round then.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let rounds = if quick { 1 } else { ROUNDS };
+    println!(
+        "engine cost per call vs a minimal simulation of the same queue ({rounds} alternating rounds, {DAYS} simulated days each, one thread)"
+    );
+    println!(
+        "{:<28} {:>14} {:>14} {:>8} {:>16}",
+        "case", "minimal ns/call", "engine ns/call", "ratio", "engine calls/s"
+    );
+    for (label, patience) in [
+        ("M/M/100+M (abandonment)", Some("3m")),
+        ("M/M/100 (no abandonment)", None),
+    ] {
+        let m = model(patience);
+        let horizon = f64::from(DAYS) * 86_400.0;
+        let mut base = Vec::new();
+        let mut eng = Vec::new();
+        let mut ratios = Vec::new();
+        for r in 0..rounds {
+            let t = Instant::now();
+            let res = black_box(minimal_sim::simulate(
+                22.0 / 60.0,
+                300.0,
+                patience.map(|_| 180.0),
+                100,
+                horizon,
+                r as u64 + 1,
+            ));
+            let b = t.elapsed().as_secs_f64() * 1e9 / res.calls as f64;
+            let t = Instant::now();
+            let out = black_box(simulate(&m, r as u64));
+            let calls = out.channels[0].counts.offered;
+            let e = t.elapsed().as_secs_f64() * 1e9 / calls;
+            base.push(b);
+            eng.push(e);
+            ratios.push(e / b);
+        }
+        let (b, e, ratio) = (median(base), median(eng), median(ratios));
+        println!(
+            "{label:<28} {b:>14.0} {e:>14.0} {ratio:>8.2} {:>16.0}",
+            1e9 / e
+        );
+    }
+    println!(
+        "ratio = median over rounds of (engine ns/call ÷ minimal ns/call); target at most 1.5"
+    );
+}

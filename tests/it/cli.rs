@@ -1,0 +1,324 @@
+//! The real binary, with good and bad input.
+
+use std::io::Read;
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use super::util::tempdir;
+
+fn surgesim() -> Command {
+    Command::cargo_bin("surgesim").expect("binary")
+}
+
+const GOOD: &str = r#"
+[scenario]
+name = "cli test"
+start = 2022-03-07
+days = 2
+replications = 4
+
+[channels.hotline]
+kind = "phone"
+hours = { daily = "09:00-17:00" }
+patience = { dist = "exponential", mean = "1m" }
+
+[topics.general]
+handle.hotline = { dist = "exponential", mean = "5m" }
+
+[[demand]]
+topic = "general"
+channel = "hotline"
+rate = "40/h"
+
+[pools.team]
+headcount = 4
+serves = ["hotline"]
+hours = { daily = "09:00-17:00" }
+"#;
+
+fn write_scenario(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let p = dir.join("scenario.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn run_without_a_scenario_uses_the_bundled_one() {
+    let dir = tempdir();
+    surgesim()
+        .args(["run", "-n", "3", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("service level"))
+        .stdout(predicate::str::contains("Ukraine helpline"));
+    for f in [
+        "summary.json",
+        "summary.csv",
+        "replications.csv",
+        "intervals.csv",
+    ] {
+        let bytes = std::fs::read(dir.path().join(f)).unwrap();
+        assert!(bytes.len() > 100, "{f} is too small");
+    }
+    let replications = std::fs::read_to_string(dir.path().join("replications.csv")).unwrap();
+    assert_eq!(replications.lines().count(), 4, "header + 3 replications");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(json["run"]["replications"], 3);
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn run_writes_the_same_bytes_with_any_thread_count() {
+    let (a, b) = (tempdir(), tempdir());
+    let dir = tempdir();
+    let scenario = write_scenario(dir.path(), GOOD);
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        surgesim()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--quiet", "-n", "6", "--threads", threads, "--out"])
+            .arg(out.path())
+            .assert()
+            .success()
+            .stdout("");
+    }
+    for f in [
+        "summary.json",
+        "summary.csv",
+        "replications.csv",
+        "intervals.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}
+
+#[test]
+fn a_misspelled_key_names_key_line_and_the_right_name() {
+    let dir = tempdir();
+    let p = write_scenario(dir.path(), &GOOD.replace("patience =", "paitence ="));
+    surgesim()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("channels.hotline.paitence"))
+        .stderr(predicate::str::contains("scenario.toml:11"))
+        .stderr(predicate::str::contains("did you mean `patience`"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn a_negative_rate_is_refused_with_its_key_and_line() {
+    let dir = tempdir();
+    let p = write_scenario(dir.path(), &GOOD.replace("\"40/h\"", "\"-40/h\""));
+    surgesim()
+        .arg("run")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("demand[0].rate"))
+        .stderr(predicate::str::contains(":19:"))
+        .stderr(predicate::str::contains("negative"));
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    let dir = tempdir();
+    let text = GOOD
+        .replace("serves = [\"hotline\"]", "serves = [\"hotlin\"]")
+        .replace("headcount = 4", "headcount = 4\nshift = 3")
+        .replace("topic = \"general\"", "topic = \"genral\"");
+    let p = write_scenario(dir.path(), &text);
+    let assert = surgesim().arg("check").arg(&p).assert().code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    // The unknown key is structural; the bad references are semantic: all three at once.
+    assert!(err.contains("pools.team.shift"), "{err}");
+    assert!(err.contains("did you mean `hotline`"), "{err}");
+    assert!(err.contains("did you mean `general`"), "{err}");
+}
+
+#[test]
+fn a_broken_file_and_a_missing_file_are_bad_input() {
+    let dir = tempdir();
+    let p = write_scenario(dir.path(), "[scenario\nname = ");
+    surgesim()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("syntax"));
+    surgesim()
+        .args(["run", "/no/such/scenario.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn check_describes_a_good_scenario() {
+    let dir = tempdir();
+    let p = write_scenario(dir.path(), GOOD);
+    surgesim()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("busiest hour"))
+        .stdout(predicate::str::contains("40 calls expected"))
+        .stdout(predicate::str::contains("agents needed"));
+}
+
+#[test]
+fn erlang_exact_and_simulated_agree() {
+    let out = surgesim()
+        .args([
+            "erlang",
+            "--agents",
+            "100",
+            "--arrivals",
+            "22/min",
+            "--aht",
+            "5m",
+            "--patience",
+            "3m",
+            "--simulate",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    // Exact Erlang A values for this queue (see src/analytic.rs tests).
+    assert!((v["exact"]["p_abandon"].as_f64().unwrap() - 0.103_395_8).abs() < 1e-6);
+    assert!((v["exact"]["asa_s"].as_f64().unwrap() - 18.647_43).abs() < 1e-4);
+    for key in [
+        "p_block",
+        "p_wait",
+        "p_abandon",
+        "asa_s",
+        "service_level",
+        "occupancy",
+    ] {
+        let exact = v["exact"][key].as_f64().unwrap();
+        let mean = v["simulated"][key]["mean"].as_f64().unwrap();
+        let ci = v["simulated"][key]["ci95"].as_f64().unwrap();
+        // 3.3 standard errors (ci95 / t(19) = se).
+        let tol = 3.3 * ci / 2.093 + 1e-12;
+        assert!(
+            (mean - exact).abs() <= tol,
+            "{key}: simulated {mean} ± {ci}, exact {exact}"
+        );
+    }
+}
+
+#[test]
+fn erlang_agents_for_a_target() {
+    // Erlang C: 110 Erlangs, 80 % within 20 s needs 119 agents.
+    surgesim()
+        .args([
+            "erlang",
+            "--arrivals",
+            "22/min",
+            "--aht",
+            "5m",
+            "--agents-for",
+            "0.8",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("119 agents"));
+}
+
+#[test]
+fn erlang_rejects_a_rate_without_unit() {
+    surgesim()
+        .args([
+            "erlang",
+            "--agents",
+            "10",
+            "--arrivals",
+            "22",
+            "--aht",
+            "5m",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--arrivals"));
+    surgesim()
+        .args([
+            "erlang",
+            "--agents",
+            "10",
+            "--arrivals",
+            "2/min",
+            "--aht",
+            "5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--aht"))
+        .stderr(predicate::str::contains("no unit"));
+}
+
+#[test]
+fn help_explains_units_and_defaults() {
+    surgesim()
+        .args(["erlang", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("22/min"))
+        .stdout(predicate::str::contains("[default: 20s]"));
+    surgesim()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bundled"))
+        .stdout(predicate::str::contains("[default: out]"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let bin = assert_cmd::cargo::cargo_bin("surgesim");
+    let mut child = StdCommand::new(bin)
+        .args([
+            "erlang",
+            "--agents",
+            "10",
+            "--arrivals",
+            "100/h",
+            "--aht",
+            "5m",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of the pipe before the program writes.
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "exit {status:?}, stderr {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

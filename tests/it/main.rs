@@ -1,0 +1,7 @@
+//! Integration tests, one binary with modules named by behaviour.
+
+mod cli;
+mod conservation;
+mod determinism;
+mod erlang_validation;
+mod util;

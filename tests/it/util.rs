@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests.
+
+use surgesim::model::{Model, compile, compile_loaded};
+use surgesim::scenario::{Scenario, SingleQueue, SourceMap, parse_str};
+use surgesim::units::{Duration, Rate};
+
+/// A single queue with exponential handle times (and patience, if given).
+pub fn queue(
+    arrivals: &str,
+    aht: &str,
+    patience: Option<&str>,
+    agents: u32,
+    lines: Option<u32>,
+) -> SingleQueue {
+    SingleQueue {
+        arrivals: Rate::parse(arrivals).unwrap(),
+        aht: Duration::parse(aht).unwrap(),
+        patience: patience.map(|p| Duration::parse(p).unwrap()),
+        agents,
+        lines,
+        answer_within: Duration::parse("20s").unwrap(),
+    }
+}
+
+/// Compiles a scenario built in code.
+pub fn model_of(sc: &Scenario) -> Model {
+    compile(sc, &SourceMap::empty(), "test").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Compiles scenario text.
+pub fn model_from_text(text: &str) -> Model {
+    let loaded = parse_str(text, "test.toml", ".".into()).unwrap_or_else(|e| panic!("{e}"));
+    compile_loaded(&loaded).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fresh temporary folder for one test.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
+}
