@@ -80,9 +80,10 @@ pub fn parse_str(
     let mut tree: Spanned<DeTable<'_>> = root;
     let mut problems = Vec::new();
     let mut removed: Vec<String> = Vec::new();
-    // Whether every problem so far is an unknown key: then the file without
-    // those keys is what the user meant, and its meaning can be checked too.
-    let mut only_unknown_keys = true;
+    // Full paths of the removed keys: the meaning of the rest of the file is
+    // checked too, leaving out what touches a removed key (a consequence of
+    // the removal, not a problem of its own).
+    let mut removed_paths: Vec<String> = Vec::new();
     // Each round removes one key, so the loop ends; the cap guards against a
     // file with hundreds of problems.
     for _ in 0..200 {
@@ -98,10 +99,13 @@ pub fn parse_str(
                         hash: fnv1a_hex(text.as_bytes()),
                     });
                 }
-                if only_unknown_keys
-                    && let Err(more) = crate::model::compile(&scenario, &source, origin)
-                {
-                    problems.extend(more.items);
+                if let Err(more) = crate::model::compile(&scenario, &source, origin) {
+                    let related = |p: &str| {
+                        removed_paths
+                            .iter()
+                            .any(|r| r.starts_with(p) || p.starts_with(r.as_str()))
+                    };
+                    problems.extend(more.items.into_iter().filter(|d| !related(&d.path)));
                 }
                 break;
             }
@@ -122,7 +126,6 @@ pub fn parse_str(
             .span()
             .map(|s| line_in(text, s.start))
             .or_else(|| source.line_of_path(&path));
-        only_unknown_keys &= message.starts_with("unknown field");
         let (message, hint) = explain(&message);
         problems.push(Diagnostic {
             path: path.clone(),
@@ -134,6 +137,7 @@ pub fn parse_str(
             break;
         }
         removed.push(last_segment(&path).to_string());
+        removed_paths.push(path);
     }
     Err(fail(problems))
 }

@@ -141,7 +141,8 @@ fn several_problems_are_reported_together() {
     let text = GOOD
         .replace("serves = [\"hotline\"]", "serves = [\"hotlin\"]")
         .replace("headcount = 4", "headcount = 4\nshift = 3")
-        .replace("topic = \"general\"", "topic = \"genral\"");
+        .replace("topic = \"general\"", "topic = \"genral\"")
+        .replace("\"40/h\"", "\"-40/h\"");
     let p = write_scenario(dir.path(), &text);
     let assert = surgesim().arg("check").arg(&p).assert().code(2);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
@@ -149,6 +150,10 @@ fn several_problems_are_reported_together() {
     assert!(err.contains("pools.team.shift"), "{err}");
     assert!(err.contains("did you mean `hotline`"), "{err}");
     assert!(err.contains("did you mean `general`"), "{err}");
+    assert!(err.contains("demand[0].rate: `-40/h` is negative"), "{err}");
+    // The bad rate is not also reported as a missing volume.
+    assert!(!err.contains("no volume"), "{err}");
+    assert!(err.contains("has 4 problems"), "{err}");
 }
 
 #[test]
