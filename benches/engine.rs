@@ -28,6 +28,7 @@ fn canonical(c: &mut Criterion) {
         &q.scenario(1, Duration::from_secs(0.0), 1, 7),
         &SourceMap::empty(),
         "bench",
+        std::path::Path::new("."),
     )
     .expect("model");
     let calls = simulate(&model, 0).channels[0].counts.offered as u64;

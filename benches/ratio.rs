@@ -30,7 +30,7 @@ fn model(patience: Option<&str>) -> Model {
         answer_within: Duration::parse("20s").expect("threshold"),
     };
     let sc = q.scenario(DAYS, Duration::from_secs(0.0), 1, 42);
-    compile(&sc, &SourceMap::empty(), "bench").expect("model")
+    compile(&sc, &SourceMap::empty(), "bench", std::path::Path::new(".")).expect("model")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

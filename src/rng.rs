@@ -26,6 +26,8 @@ pub enum Process {
     /// Seeds of each caller's own generator (redial decisions, delays, and the
     /// patience of later attempts).
     Callers = 4,
+    /// The demand level of a replication and its daily factors.
+    DemandLevel = 5,
 }
 
 /// Bits of the word position given to each process.

@@ -146,7 +146,12 @@ pub fn erlang(args: &ErlangArgs, out: &mut dyn Write) -> Result<(), CommandError
             answer_within,
         };
         let scenario = sq.scenario(args.days, warmup, args.replications, args.seed);
-        let model = compile(&scenario, &SourceMap::empty(), "erlang")?;
+        let model = compile(
+            &scenario,
+            &SourceMap::empty(),
+            "erlang",
+            std::path::Path::new("."),
+        )?;
         let result = run(
             &model,
             RunOptions {

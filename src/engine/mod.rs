@@ -30,7 +30,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 
-use crate::model::{Model, Piece};
+use crate::model::{DAY_S, Model, Piece};
 use crate::rng::{Process, caller_rng, stream};
 
 /// Simulates replication `replication` of `model`.
@@ -38,6 +38,32 @@ pub fn simulate(model: &Model, replication: u64) -> RepOutcome {
     let mut sim = Sim::new(model, replication);
     sim.run();
     sim.finish()
+}
+
+/// This replication's demand multiplier for each day: a level factor for
+/// the whole replication times a factor per day, both gamma with mean 1 and
+/// the scenario's coefficients of variation, from a stream of their own (so
+/// that staffing changes leave them as they are). Empty when demand is
+/// certain.
+pub fn demand_factors(m: &Model, replication: u64) -> Vec<f64> {
+    if m.level_cv <= 0.0 && m.daily_cv <= 0.0 {
+        return Vec::new();
+    }
+    let mut rng = stream(m.seed, replication, Process::DemandLevel, 0);
+    let gamma = |cv: f64, rng: &mut ChaCha8Rng| -> f64 {
+        if cv <= 0.0 {
+            return 1.0;
+        }
+        let shape = 1.0 / (cv * cv);
+        match rand_distr::Gamma::new(shape, 1.0 / shape) {
+            Ok(g) => g.sample(rng),
+            Err(_) => 1.0,
+        }
+    };
+    let level = gamma(m.level_cv, &mut rng);
+    (0..m.days)
+        .map(|_| level * gamma(m.daily_cv, &mut rng))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +248,8 @@ struct Sim<'m> {
     /// Opening boundaries per channel: open at even indices, close at odd.
     hours: Vec<Vec<f64>>,
     levels: Levels,
+    /// Demand multiplier per day (level × daily factor); empty = all 1.
+    day_factors: Vec<f64>,
     /// Counts per interval and channel.
     counts: Vec<Counts>,
     /// Counts after warm-up per channel.
@@ -271,6 +299,7 @@ impl<'m> Sim<'m> {
             duty: m.pools.iter().map(|p| p.duty_steps()).collect(),
             hours,
             levels: Levels::new(2 * nc + 2 * np, m),
+            day_factors: demand_factors(m, replication),
             counts: vec![Counts::default(); nc * m.n_intervals],
             kpi_counts: vec![Counts::default(); nc],
             max_queue: vec![0; nc],
@@ -318,26 +347,39 @@ impl<'m> Sim<'m> {
     }
 
     /// Next arrival of stream `d` after `t`, by inverting the cumulative
-    /// rate: an Exp(1) amount of "rate × time" is used up piece by piece.
+    /// rate: an Exp(1) amount of "rate × time" is used up piece by piece
+    /// (and day by day when demand has a random daily factor).
     fn next_arrival(&mut self, d: usize, mut t: f64) -> Option<f64> {
         let pieces: &[Piece] = &self.m.demands[d].pieces;
         let st = &mut self.streams[d];
         let mut need: f64 = Exp1.sample(&mut st.arrivals);
         let horizon = self.m.horizon_s;
+        let factors = &self.day_factors;
         loop {
             let p = pieces.get(st.piece)?;
-            let end = pieces.get(st.piece + 1).map_or(horizon, |n| n.start_s);
-            if p.rate_per_s > 0.0 {
-                let dt = need / p.rate_per_s;
+            let piece_end = pieces.get(st.piece + 1).map_or(horizon, |n| n.start_s);
+            let (end, rate) = if factors.is_empty() {
+                (piece_end, p.rate_per_s)
+            } else {
+                let day = ((t / DAY_S) as usize).min(factors.len() - 1);
+                (
+                    piece_end.min((day + 1) as f64 * DAY_S),
+                    p.rate_per_s * factors[day],
+                )
+            };
+            if rate > 0.0 {
+                let dt = need / rate;
                 if t + dt < end {
                     return Some(t + dt);
                 }
-                need -= p.rate_per_s * (end - t);
+                need -= rate * (end - t);
             }
-            if st.piece + 1 >= pieces.len() {
-                return None;
+            if end >= piece_end {
+                if st.piece + 1 >= pieces.len() {
+                    return None;
+                }
+                st.piece += 1;
             }
-            st.piece += 1;
             t = end;
         }
     }

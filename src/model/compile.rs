@@ -1,6 +1,8 @@
 //! Checking what a scenario means and building the [`Model`]: every problem
 //! is collected (with its key path and line) before any is reported.
 
+use std::path::Path;
+
 use crate::dist::Dist;
 use crate::scenario::{
     ChannelKind, Diagnostic, Diagnostics, DistKind, DistSpec, LoadedScenario, Scenario, SourceMap,
@@ -8,6 +10,7 @@ use crate::scenario::{
 };
 
 use super::schedule::{Intervals, day_ranges};
+use super::surge::daily_volumes;
 use super::{Channel, DAY_S, DemandStream, Model, Piece, Pool, RedialModel};
 
 /// Longest horizon accepted, days (ten years).
@@ -15,17 +18,31 @@ const MAX_DAYS: u32 = 3660;
 
 /// Compiles a scenario read from a file.
 pub fn compile_loaded(loaded: &LoadedScenario) -> Result<Model, Diagnostics> {
-    let mut model = compile(&loaded.scenario, &loaded.source, &loaded.origin)?;
+    let mut model = compile(
+        &loaded.scenario,
+        &loaded.source,
+        &loaded.origin,
+        &loaded.base_dir,
+    )?;
     model.scenario_hash = loaded.hash.clone();
     Ok(model)
 }
 
 /// Checks a scenario and builds the model; `source` gives lines for
-/// messages (use [`SourceMap::empty`] for scenarios built in code).
-pub fn compile(sc: &Scenario, source: &SourceMap, origin: &str) -> Result<Model, Diagnostics> {
+/// messages (use [`SourceMap::empty`] for scenarios built in code) and
+/// `base_dir` is where relative file names (surge tables) are looked up.
+pub fn compile(
+    sc: &Scenario,
+    source: &SourceMap,
+    origin: &str,
+    base_dir: &Path,
+) -> Result<Model, Diagnostics> {
     let mut ck = Checker {
         source,
         problems: Vec::new(),
+        base_dir,
+        holidays: Vec::new(),
+        start_date: sc.scenario.start.0,
     };
     let model = ck.model(sc);
     if ck.problems.is_empty()
@@ -44,6 +61,11 @@ pub fn compile(sc: &Scenario, source: &SourceMap, origin: &str) -> Result<Model,
 struct Checker<'a> {
     source: &'a SourceMap,
     problems: Vec<Diagnostic>,
+    base_dir: &'a Path,
+    /// Days of the horizon that are public holidays.
+    holidays: Vec<u32>,
+    /// Date of day 0.
+    start_date: jiff::civil::Date,
 }
 
 impl Checker<'_> {
@@ -122,6 +144,22 @@ impl Checker<'_> {
             );
         }
         let first_weekday = s.start.0.weekday().to_monday_zero_offset() as usize;
+        // Holidays outside the horizon are harmless and ignored.
+        for h in &sc.calendar.holidays {
+            let day = super::surge::days_between(s.start.0, h.0);
+            if day >= 0.0 && day < f64::from(days) {
+                self.holidays.push(day as u32);
+            }
+        }
+        let u = &sc.uncertainty;
+        for (key, v) in [("level_cv", u.level_cv), ("daily_cv", u.daily_cv)] {
+            if !(0.0..=5.0).contains(&v) {
+                self.err(
+                    format!("uncertainty.{key}"),
+                    format!("must be a coefficient of variation between 0 and 5 (got {v})"),
+                );
+            }
+        }
 
         let channel_names: Vec<&str> = sc.channels.keys().map(String::as_str).collect();
         let topic_names: Vec<&str> = sc.topics.keys().map(String::as_str).collect();
@@ -360,6 +398,8 @@ impl Checker<'_> {
             interval_s,
             n_intervals,
             warmup_s: s.warmup.secs(),
+            level_cv: sc.uncertainty.level_cv,
+            daily_cv: sc.uncertainty.daily_cv,
             seed: s.seed,
             replications: s.replications,
             scenario_hash: String::new(),
@@ -484,7 +524,7 @@ impl Checker<'_> {
             }
             checked.push(key);
         }
-        Intervals::weekly(&ranges, first_weekday, days)
+        Intervals::weekly(&ranges, first_weekday, days, &self.holidays)
     }
 
     /// The arrival rate of a demand entry over the horizon.
@@ -515,6 +555,13 @@ impl Checker<'_> {
                 None
             }
             (Some(rate), None) => {
+                if !d.surges.is_empty() {
+                    self.err_hint(
+                        format!("{path}.surges"),
+                        "surges add contacts per day and need a daily baseline",
+                        "use per_day = N (0 for none) instead of rate".into(),
+                    );
+                }
                 for key in ["weekday_factors", "hour_weights"] {
                     let set = if key == "hour_weights" {
                         d.hour_weights.is_some()
@@ -581,6 +628,33 @@ impl Checker<'_> {
                         );
                     }
                 }
+                // Surges: shaped ones follow the weekday factors, tables are
+                // real daily figures and are taken as they are.
+                let mut shaped = vec![0.0; days as usize];
+                let mut table = vec![0.0; days as usize];
+                for (j, surge) in d.surges.iter().enumerate() {
+                    match daily_volumes(surge, self.start_date, days, self.base_dir) {
+                        Ok(v) => {
+                            let target = if surge.shape == crate::scenario::SurgeShape::Table {
+                                &mut table
+                            } else {
+                                &mut shaped
+                            };
+                            for (t, x) in target.iter_mut().zip(v) {
+                                *t += x;
+                            }
+                        }
+                        Err(problems) => {
+                            for (key, message, hint) in problems {
+                                let p = format!("{path}.surges[{j}].{key}");
+                                match hint {
+                                    Some(h) => self.err_hint(p, message, h),
+                                    None => self.err(p, message),
+                                }
+                            }
+                        }
+                    }
+                }
                 if self.problems.len() > before {
                     return None;
                 }
@@ -590,7 +664,9 @@ impl Checker<'_> {
                 }];
                 for day in 0..days {
                     let wd = (first_weekday + day as usize) % 7;
-                    let volume = per_day * factors.map_or(1.0, |f| f[wd].1);
+                    let volume = (per_day + shaped[day as usize])
+                        * factors.map_or(1.0, |f| f[wd].1)
+                        + table[day as usize];
                     let base = f64::from(day) * DAY_S;
                     match &d.hour_weights {
                         Some(w) => {

@@ -6,6 +6,7 @@
 
 mod compile;
 mod schedule;
+mod surge;
 
 pub use compile::{compile, compile_loaded};
 pub use schedule::{Intervals, day_ranges};
@@ -36,6 +37,10 @@ pub struct Model {
     pub n_intervals: usize,
     /// KPIs exclude contacts arriving before this time, seconds.
     pub warmup_s: f64,
+    /// Coefficient of variation of the per-replication demand level (0 = none).
+    pub level_cv: f64,
+    /// Coefficient of variation of the per-day demand factor (0 = none).
+    pub daily_cv: f64,
     /// Master seed.
     pub seed: u64,
     /// Replications to run.

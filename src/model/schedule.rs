@@ -59,10 +59,19 @@ impl Intervals {
     }
 
     /// Weekly ranges (seconds after midnight, Monday first) repeated over
-    /// `days` days starting on weekday `first_weekday` (0 = Monday).
-    pub fn weekly(week: &[Vec<(f64, f64)>; 7], first_weekday: usize, days: u32) -> Self {
+    /// `days` days starting on weekday `first_weekday` (0 = Monday), except
+    /// on the days listed in `closed_days`.
+    pub fn weekly(
+        week: &[Vec<(f64, f64)>; 7],
+        first_weekday: usize,
+        days: u32,
+        closed_days: &[u32],
+    ) -> Self {
         let mut spans = Vec::new();
         for d in 0..days {
+            if closed_days.contains(&d) {
+                continue;
+            }
             let base = f64::from(d) * DAY_S;
             for &(a, b) in &week[(first_weekday + d as usize) % 7] {
                 spans.push((base + a, base + b));
@@ -158,7 +167,7 @@ mod tests {
         week[5].push((0.0, DAY_S));
         week[6].push((0.0, DAY_S));
         // Start on a Friday, three days: Fri 9-17, Sat+Sun merged.
-        let iv = Intervals::weekly(&week, 4, 3);
+        let iv = Intervals::weekly(&week, 4, 3, &[]);
         assert_eq!(iv.spans(), &[(32_400.0, 61_200.0), (DAY_S, 3.0 * DAY_S)]);
         assert!(iv.contains(40_000.0));
         assert!(!iv.contains(61_200.0));

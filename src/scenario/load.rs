@@ -99,7 +99,7 @@ pub fn parse_str(
                         hash: fnv1a_hex(text.as_bytes()),
                     });
                 }
-                if let Err(more) = crate::model::compile(&scenario, &source, origin) {
+                if let Err(more) = crate::model::compile(&scenario, &source, origin, &base_dir) {
                     let related = |p: &str| {
                         removed_paths
                             .iter()

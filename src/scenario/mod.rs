@@ -44,6 +44,9 @@ pub struct Scenario {
     /// Calendar facts shared by all channels and pools.
     #[serde(default)]
     pub calendar: Calendar,
+    /// How uncertain the demand is.
+    #[serde(default)]
+    pub uncertainty: Uncertainty,
     /// Contact channels by id (phone lines now; e-mail and desks are planned).
     #[serde(default)]
     pub channels: BTreeMap<String, Channel>,
@@ -98,10 +101,28 @@ fn default_replications() -> u32 {
     100
 }
 
-/// The `[calendar]` table (public holidays come with the service model).
+/// The `[calendar]` table.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Calendar {}
+pub struct Calendar {
+    /// Public holidays: every channel and pool is closed on these dates.
+    #[serde(default)]
+    pub holidays: Vec<Date>,
+}
+
+/// The `[uncertainty]` table: demand is not known in advance.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// Coefficient of variation of a per-replication level factor (gamma,
+    /// mean 1) that multiplies all demand: how wrong the forecast may be.
+    #[serde(default)]
+    pub level_cv: f64,
+    /// Coefficient of variation of a per-day factor (gamma, mean 1, drawn
+    /// independently for each day) that multiplies all demand of that day.
+    #[serde(default)]
+    pub daily_cv: f64,
+}
 
 /// Kinds of channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -198,6 +219,63 @@ pub struct Demand {
     /// not offered and are counted as such).
     #[serde(default)]
     pub hour_weights: Option<Vec<f64>>,
+    /// Extra contacts per day on top of `per_day`.
+    #[serde(default)]
+    pub surges: Vec<Surge>,
+}
+
+/// Shapes of a surge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurgeShape {
+    /// Full height from `start` (until `end`, if given).
+    Step,
+    /// Rises linearly from 0 at `start` to full height after `ramp`.
+    Ramp,
+    /// Rises linearly to `peak_per_day` after `to_peak`, then halves every
+    /// `half_life`.
+    RampDecay,
+    /// S-curve centred on `midpoint`, rising from 10 % to 90 % of its height
+    /// within `growth`.
+    Logistic,
+    /// A daily table read from a CSV file (`date,contacts`).
+    Table,
+}
+
+/// A `[[demand.surges]]` entry: extra contacts per day of a shape.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Surge {
+    /// The shape.
+    pub shape: SurgeShape,
+    /// First day (step, ramp, ramp_decay).
+    #[serde(default)]
+    pub start: Option<Date>,
+    /// Day after the last (step, ramp); absent = until the horizon ends.
+    #[serde(default)]
+    pub end: Option<Date>,
+    /// Height: extra contacts per day at full strength.
+    #[serde(default)]
+    pub peak_per_day: Option<f64>,
+    /// Ramp: time from `start` to full height.
+    #[serde(default)]
+    pub ramp: Option<Duration>,
+    /// Ramp-and-decay: time from `start` to the peak.
+    #[serde(default)]
+    pub to_peak: Option<Duration>,
+    /// Ramp-and-decay: time in which the surge halves after its peak.
+    #[serde(default)]
+    pub half_life: Option<Duration>,
+    /// Logistic: the day at which the surge is at half height.
+    #[serde(default)]
+    pub midpoint: Option<Date>,
+    /// Logistic: time to rise from 10 % to 90 % of the height.
+    #[serde(default)]
+    pub growth: Option<Duration>,
+    /// Table: CSV file with columns `date,contacts`, relative to the
+    /// scenario file.
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 /// Multipliers per weekday.

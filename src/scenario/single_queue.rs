@@ -49,6 +49,7 @@ impl SingleQueue {
                 sources: Vec::new(),
             },
             calendar: Default::default(),
+            uncertainty: Default::default(),
             channels: BTreeMap::from([(
                 "line".to_string(),
                 Channel {
@@ -76,6 +77,7 @@ impl SingleQueue {
                 per_day: None,
                 weekday_factors: None,
                 hour_weights: None,
+                surges: Vec::new(),
             }],
             pools: BTreeMap::from([(
                 "agents".to_string(),

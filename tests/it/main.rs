@@ -2,6 +2,7 @@
 
 mod cli;
 mod conservation;
+mod demand;
 mod determinism;
 mod erlang_validation;
 mod util;

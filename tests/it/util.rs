@@ -24,7 +24,8 @@ pub fn queue(
 
 /// Compiles a scenario built in code.
 pub fn model_of(sc: &Scenario) -> Model {
-    compile(sc, &SourceMap::empty(), "test").unwrap_or_else(|e| panic!("{e}"))
+    compile(sc, &SourceMap::empty(), "test", std::path::Path::new("."))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Compiles scenario text.
