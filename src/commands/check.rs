@@ -52,6 +52,14 @@ pub fn describe(model: &Model) -> String {
         model.replications,
         model.seed
     );
+    if model.level_cv > 0.0 || model.daily_cv > 0.0 {
+        let _ = writeln!(
+            s,
+            "  demand uncertainty: level factor cv {:.0} % per replication, daily factor cv {:.0} % (expected values below are without it)",
+            100.0 * model.level_cv,
+            100.0 * model.daily_cv
+        );
+    }
     for (c, ch) in model.channels.iter().enumerate() {
         let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
         let _ = writeln!(s, "\nchannel {} (phone)", ch.name);
