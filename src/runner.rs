@@ -61,9 +61,15 @@ pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
         let bar = ProgressBar::new(n);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replications ({per_sec}, {eta} left)",
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replications ({rate}, {eta} left)",
             )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                },
+            ),
         );
         bar
     } else {
