@@ -30,8 +30,8 @@ pub enum Command {
     /// Simulate a scenario (Monte Carlo) and write the results.
     ///
     /// Prints the main KPIs with 95 % confidence intervals and writes
-    /// summary.json, summary.csv, replications.csv and intervals.csv into
-    /// the output folder. Without a scenario file it runs the bundled
+    /// summary.json, summary.csv, replications.csv, intervals.csv and
+    /// days.csv into the output folder. Without a scenario file it runs the bundled
     /// default scenario (a national crisis helpline).
     Run(RunArgs),
     /// Check a scenario file and print what it means.

@@ -241,6 +241,9 @@ pub struct RepRecord {
     pub pool_kpis: Vec<Vec<f64>>,
     /// `[(interval * n_channels + channel) * n_metrics + metric]`.
     pub series: Vec<f32>,
+    /// The same metrics per day: `[(day * n_channels + channel) * n_metrics
+    /// + metric]`; empty when the reporting interval is longer than a day.
+    pub day_series: Vec<f32>,
     /// Events the engine processed.
     pub events: u64,
 }
@@ -255,8 +258,27 @@ impl RepRecord {
             let len = model.interval_len(j / nc.max(1));
             series.extend(interval_values(iv, len).iter().map(|&v| v as f32));
         }
+        let mut day_series = Vec::new();
+        let per_day = (crate::model::DAY_S / model.interval_s).round() as usize;
+        if model.interval_s <= crate::model::DAY_S && nc > 0 {
+            for day in 0..model.days as usize {
+                for c in 0..nc {
+                    let mut sum = ChannelInterval::default();
+                    for i in day * per_day..((day + 1) * per_day).min(model.n_intervals) {
+                        let iv = &out.channel_intervals[i * nc + c];
+                        sum.counts.add(&iv.counts);
+                        sum.queue_area += iv.queue_area;
+                        sum.busy_area += iv.busy_area;
+                        sum.on_duty_area += iv.on_duty_area;
+                    }
+                    let values = interval_values(&sum, crate::model::DAY_S);
+                    day_series.extend(values.iter().map(|&v| v as f32));
+                }
+            }
+        }
         RepRecord {
             replication: out.replication,
+            day_series,
             channel_kpis: out
                 .channels
                 .iter()

@@ -37,6 +37,9 @@ pub struct Summary {
     pub pool_kpis: Vec<Vec<Stat>>,
     /// `[(interval * n_channels + channel) * n_metrics + metric]`.
     pub intervals: Vec<Stat>,
+    /// `[(day * n_channels + channel) * n_metrics + metric]`; empty when the
+    /// reporting interval is longer than a day.
+    pub days: Vec<Stat>,
     /// Events processed in all replications.
     pub events: u64,
 }
@@ -120,25 +123,33 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
                 .collect()
         })
         .collect();
-    let width = model.n_intervals * nc * INTERVAL_METRICS.len();
-    let mut buf = Vec::with_capacity(records.len());
-    let intervals = (0..width)
-        .map(|j| {
-            buf.clear();
-            buf.extend(
-                records
-                    .iter()
-                    .map(|r| f64::from(r.series[j]))
-                    .filter(|x| !x.is_nan()),
-            );
-            buf.sort_by(f64::total_cmp);
-            Stat::of_sorted(&buf)
-        })
-        .collect();
+    let columns = |get: &dyn Fn(&RepRecord) -> &[f32], width: usize| -> Vec<Stat> {
+        let mut buf = Vec::with_capacity(records.len());
+        (0..width)
+            .map(|j| {
+                buf.clear();
+                buf.extend(
+                    records
+                        .iter()
+                        .map(|r| f64::from(get(r)[j]))
+                        .filter(|x| !x.is_nan()),
+                );
+                buf.sort_by(f64::total_cmp);
+                Stat::of_sorted(&buf)
+            })
+            .collect()
+    };
+    let intervals = columns(
+        &|r| &r.series,
+        model.n_intervals * nc * INTERVAL_METRICS.len(),
+    );
+    let day_width = records.first().map_or(0, |r| r.day_series.len());
+    let days = columns(&|r| &r.day_series, day_width);
     Summary {
         channel_kpis,
         pool_kpis,
         intervals,
+        days,
         events: records.iter().map(|r| r.events).sum(),
     }
 }

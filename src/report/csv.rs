@@ -123,3 +123,37 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
     }
     finish(w)
 }
+
+/// `days.csv`: per day and channel, each interval metric over the whole day
+/// (mean, P5, P50, P95 across replications). Empty (header only) when the
+/// reporting interval is longer than a day.
+pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = ["date", "weekday", "channel"].map(String::from).to_vec();
+    for d in INTERVAL_METRICS {
+        for s in ["mean", "p5", "p50", "p95"] {
+            header.push(format!("{}_{s}", d.key));
+        }
+    }
+    w.write_record(&header)?;
+    let nc = model.channels.len();
+    let nm = INTERVAL_METRICS.len();
+    if !result.summary.days.is_empty() {
+        for day in 0..model.days as usize {
+            let date = model.datetime_at(day as f64 * crate::model::DAY_S).date();
+            for (c, ch) in model.channels.iter().enumerate() {
+                let mut row = vec![
+                    date.to_string(),
+                    format!("{:?}", date.weekday()),
+                    ch.name.clone(),
+                ];
+                for m in 0..nm {
+                    let s = &result.summary.days[(day * nc + c) * nm + m];
+                    row.extend([num(s.mean), num(s.p5), num(s.p50), num(s.p95)]);
+                }
+                w.write_record(&row)?;
+            }
+        }
+    }
+    finish(w)
+}

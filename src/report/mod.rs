@@ -23,6 +23,7 @@ pub fn render_all(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, 
         ("summary.csv", csv::summary(model, result)?),
         ("replications.csv", csv::replications(model, result)?),
         ("intervals.csv", csv::intervals(model, result)?),
+        ("days.csv", csv::days(model, result)?),
     ])
 }
 

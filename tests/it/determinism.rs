@@ -36,3 +36,45 @@ fn outputs_are_identical_on_one_or_many_threads() {
         "summary.json did not change with the seed"
     );
 }
+
+#[test]
+fn the_day_table_adds_up_the_intervals() {
+    let mut model = model_from_text(BUNDLED_SCENARIO);
+    model.replications = 6;
+    let r = run(
+        &model,
+        RunOptions {
+            threads: Some(2),
+            progress: false,
+        },
+    )
+    .unwrap();
+    let nm = surgesim::kpi::INTERVAL_METRICS.len();
+    let per_day = (86_400.0 / model.interval_s) as usize;
+    assert_eq!(r.summary.days.len(), model.days as usize * nm);
+    for day in 0..model.days as usize {
+        // Metric 0 is offered contacts: a day's mean is the sum of its
+        // intervals' means.
+        let want: f64 = (day * per_day..(day + 1) * per_day)
+            .map(|i| r.summary.intervals[i * nm].mean)
+            .sum();
+        let got = r.summary.days[day * nm].mean;
+        assert!(
+            (got - want).abs() <= 1e-3 * want.max(1.0),
+            "day {day}: {got} vs {want}"
+        );
+        // Service level of the day (metric 5) is a share.
+        let sl = r.summary.days[day * nm + 5];
+        assert!(sl.p5 >= 0.0 && sl.p95 <= 1.0, "day {day}: {sl:?}");
+    }
+    let files = render_all(&model, &r).unwrap();
+    let (_, days_csv) = files.iter().find(|(n, _)| *n == "days.csv").unwrap();
+    let text = String::from_utf8(days_csv.clone()).unwrap();
+    assert_eq!(text.lines().count(), model.days as usize + 1);
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2022-03-07,Monday,helpline,")
+    );
+}
