@@ -8,6 +8,26 @@ use crate::runner::RunResult;
 
 use super::num;
 
+/// Leading columns, then `METRIC_mean,METRIC_p5,METRIC_p50,METRIC_p95` for
+/// each interval metric.
+fn series_header(leading: &[&str]) -> Vec<String> {
+    let mut header: Vec<String> = leading.iter().map(|s| s.to_string()).collect();
+    for d in INTERVAL_METRICS {
+        for s in ["mean", "p5", "p50", "p95"] {
+            header.push(format!("{}_{s}", d.key));
+        }
+    }
+    header
+}
+
+/// Appends the statistics of one row's metrics (`stats` holds them in
+/// [`INTERVAL_METRICS`] order).
+fn push_stats(row: &mut Vec<String>, stats: &[crate::stats::Stat]) {
+    for s in stats {
+        row.extend([num(s.mean), num(s.p5), num(s.p50), num(s.p95)]);
+    }
+}
+
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, std::io::Error> {
     w.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))
@@ -86,15 +106,12 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
 /// and P95 across replications.
 pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["interval_start", "interval_end", "in_warmup", "channel"]
-        .map(String::from)
-        .to_vec();
-    for d in INTERVAL_METRICS {
-        for s in ["mean", "p5", "p50", "p95"] {
-            header.push(format!("{}_{s}", d.key));
-        }
-    }
-    w.write_record(&header)?;
+    w.write_record(series_header(&[
+        "interval_start",
+        "interval_end",
+        "in_warmup",
+        "channel",
+    ]))?;
     let nc = model.channels.len();
     let nm = INTERVAL_METRICS.len();
     for i in 0..model.n_intervals {
@@ -114,10 +131,8 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
                 warm.to_string(),
                 ch.name.clone(),
             ];
-            for m in 0..nm {
-                let s = &result.summary.intervals[(i * nc + c) * nm + m];
-                row.extend([num(s.mean), num(s.p5), num(s.p50), num(s.p95)]);
-            }
+            let at = (i * nc + c) * nm;
+            push_stats(&mut row, &result.summary.intervals[at..at + nm]);
             w.write_record(&row)?;
         }
     }
@@ -129,13 +144,7 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
 /// reporting interval is longer than a day.
 pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["date", "weekday", "channel"].map(String::from).to_vec();
-    for d in INTERVAL_METRICS {
-        for s in ["mean", "p5", "p50", "p95"] {
-            header.push(format!("{}_{s}", d.key));
-        }
-    }
-    w.write_record(&header)?;
+    w.write_record(series_header(&["date", "weekday", "channel"]))?;
     let nc = model.channels.len();
     let nm = INTERVAL_METRICS.len();
     if !result.summary.days.is_empty() {
@@ -147,10 +156,8 @@ pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error
                     format!("{:?}", date.weekday()),
                     ch.name.clone(),
                 ];
-                for m in 0..nm {
-                    let s = &result.summary.days[(day * nc + c) * nm + m];
-                    row.extend([num(s.mean), num(s.p5), num(s.p50), num(s.p95)]);
-                }
+                let at = (day * nc + c) * nm;
+                push_stats(&mut row, &result.summary.days[at..at + nm]);
                 w.write_record(&row)?;
             }
         }
