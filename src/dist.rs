@@ -13,10 +13,20 @@ pub enum Dist {
     Exponential { dist: Exp<f64>, mean: f64 },
     /// Uniform on `[low, low + width)`.
     Uniform { low: f64, width: f64 },
-    /// Log-normal with the given mean (parameters derived from mean and sd).
-    LogNormal { dist: LogNormal<f64>, mean: f64 },
+    /// Log-normal with the given mean (parameters derived from mean and sd);
+    /// `mu` and `sigma` are those of the underlying normal.
+    LogNormal {
+        dist: LogNormal<f64>,
+        mean: f64,
+        mu: f64,
+        sigma: f64,
+    },
     /// Gamma (Erlang-k is a gamma with integer shape k).
-    Gamma { dist: Gamma<f64>, mean: f64 },
+    Gamma {
+        dist: Gamma<f64>,
+        mean: f64,
+        shape: f64,
+    },
 }
 
 impl Dist {
@@ -34,8 +44,15 @@ impl Dist {
         if !(mean_s > 0.0 && sd_s > 0.0) {
             return Err("mean and sd must both be more than 0".into());
         }
-        let dist = LogNormal::from_mean_cv(mean_s, sd_s / mean_s).map_err(|e| e.to_string())?;
-        Ok(Dist::LogNormal { dist, mean: mean_s })
+        let cv = sd_s / mean_s;
+        let dist = LogNormal::from_mean_cv(mean_s, cv).map_err(|e| e.to_string())?;
+        let sigma2 = (1.0 + cv * cv).ln();
+        Ok(Dist::LogNormal {
+            dist,
+            mean: mean_s,
+            mu: mean_s.ln() - sigma2 / 2.0,
+            sigma: sigma2.sqrt(),
+        })
     }
 
     /// Gamma with mean `mean_s` and standard deviation `sd_s`.
@@ -45,7 +62,11 @@ impl Dist {
         }
         let shape = (mean_s / sd_s).powi(2);
         let dist = Gamma::new(shape, mean_s / shape).map_err(|e| e.to_string())?;
-        Ok(Dist::Gamma { dist, mean: mean_s })
+        Ok(Dist::Gamma {
+            dist,
+            mean: mean_s,
+            shape,
+        })
     }
 
     /// Erlang with `k` phases and mean `mean_s`.
@@ -55,7 +76,11 @@ impl Dist {
         }
         let shape = f64::from(k);
         let dist = Gamma::new(shape, mean_s / shape).map_err(|e| e.to_string())?;
-        Ok(Dist::Gamma { dist, mean: mean_s })
+        Ok(Dist::Gamma {
+            dist,
+            mean: mean_s,
+            shape,
+        })
     }
 
     /// Draws one value (seconds, never negative).
@@ -67,6 +92,44 @@ impl Dist {
             Dist::Uniform { low, width } => low + width * rng.random::<f64>(),
             Dist::LogNormal { dist, .. } => dist.sample(rng),
             Dist::Gamma { dist, .. } => dist.sample(rng),
+        }
+    }
+
+    /// Probability of a value at most `x` seconds.
+    pub fn cdf(&self, x: f64) -> f64 {
+        if x < 0.0 {
+            return 0.0;
+        }
+        match self {
+            Dist::Deterministic(v) => {
+                if x >= *v {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Dist::Exponential { mean, .. } => 1.0 - (-x / mean).exp(),
+            Dist::Uniform { low, width } => {
+                if *width <= 0.0 {
+                    if x >= *low { 1.0 } else { 0.0 }
+                } else {
+                    ((x - low) / width).clamp(0.0, 1.0)
+                }
+            }
+            Dist::LogNormal { mu, sigma, .. } => {
+                if x <= 0.0 {
+                    return 0.0;
+                }
+                0.5 * statrs::function::erf::erfc(
+                    -(x.ln() - mu) / (sigma * std::f64::consts::SQRT_2),
+                )
+            }
+            Dist::Gamma { mean, shape, .. } => {
+                if x <= 0.0 {
+                    return 0.0;
+                }
+                statrs::function::gamma::gamma_lr(*shape, x * shape / mean)
+            }
         }
     }
 
@@ -129,6 +192,36 @@ mod tests {
             assert!((s - sd).abs() < 0.02 * sd.max(1e-9) + 1e-9, "{d:?}: sd {s}");
             assert_eq!(d.mean(), mean);
         }
+    }
+
+    #[test]
+    fn cdf_matches_the_samples() {
+        let cases = [
+            Dist::exponential(300.0).unwrap(),
+            Dist::lognormal(420.0, 180.0).unwrap(),
+            Dist::gamma(300.0, 100.0).unwrap(),
+            Dist::erlang(4, 300.0).unwrap(),
+            Dist::Uniform {
+                low: 60.0,
+                width: 120.0,
+            },
+        ];
+        for d in cases {
+            let mut rng = SmallRng::seed_from_u64(5);
+            let n = 100_000;
+            let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+            for q in [100.0, 250.0, 400.0, 700.0] {
+                let empirical = xs.iter().filter(|&&x| x <= q).count() as f64 / n as f64;
+                // 5 standard errors of a proportion with n = 100k.
+                assert!(
+                    (empirical - d.cdf(q)).abs() < 0.008,
+                    "{d:?} at {q}: {empirical} vs {}",
+                    d.cdf(q)
+                );
+            }
+        }
+        assert_eq!(Dist::Deterministic(5.0).cdf(4.9), 0.0);
+        assert_eq!(Dist::Deterministic(5.0).cdf(5.0), 1.0);
     }
 
     #[test]

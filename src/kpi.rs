@@ -2,7 +2,7 @@
 //! their computation from one replication's tallies. The definitions here are
 //! the ones printed in the README and in `summary.json`.
 
-use crate::engine::{ChannelInterval, ChannelTotals, PoolTally, RepOutcome};
+use crate::engine::{ChannelInterval, ChannelTotals, Counts, PoolTally, RepOutcome};
 use crate::model::Model;
 
 /// A KPI's name (with its unit), unit and definition.
@@ -48,14 +48,39 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "offered attempts that found every line busy",
     ),
     def(
+        "turned_away_contacts",
+        "contacts",
+        "offered desk visitors turned away at the gate or sent home when the last staff left",
+    ),
+    def(
         "waiting_at_end_contacts",
         "contacts",
-        "offered attempts still waiting when the horizon ended; offered = answered + abandoned + blocked + waiting at end",
+        "offered attempts still waiting when the horizon ended; offered = answered + abandoned + blocked + turned away + waiting at end",
     ),
     def(
         "redial_attempts",
         "contacts",
-        "offered attempts that were redials",
+        "offered attempts that were repeats: phone redials and desk visitors coming back",
+    ),
+    def(
+        "switched_in_contacts",
+        "contacts",
+        "offered contacts from people who gave up on, or were turned away by, another channel",
+    ),
+    def(
+        "switched_out_contacts",
+        "contacts",
+        "failed attempts (blocked, abandoned, turned away) whose person then tried another channel",
+    ),
+    def(
+        "appointment_contacts",
+        "contacts",
+        "offered desk visitors with a booked slot",
+    ),
+    def(
+        "unstaffed_contacts",
+        "contacts",
+        "offered attempts that arrived while no one on duty could serve them (no pool with the skill, the language or a free interpreter service on duty; for e-mail, counted only while some of the channel's staff are on duty); they wait",
     ),
     def(
         "closed_attempts",
@@ -90,6 +115,11 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "average speed of answer: mean wait of answered attempts, zero waits included",
     ),
     def(
+        "wait_max_s",
+        "seconds",
+        "longest wait of an answered attempt",
+    ),
+    def(
         "mean_wait_abandoned_s",
         "seconds",
         "mean wait of abandoned attempts before hanging up",
@@ -97,12 +127,12 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     def(
         "queue_mean_contacts",
         "contacts",
-        "time-average number of callers waiting",
+        "time-average number waiting (for e-mail: the backlog)",
     ),
     def(
         "queue_max_contacts",
         "contacts",
-        "largest number of callers waiting at once",
+        "largest number waiting at once (for e-mail: the largest backlog)",
     ),
     def(
         "agents_busy_mean",
@@ -111,12 +141,47 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     ),
 ];
 
+/// Topic KPIs over the measured period, all channels together.
+pub const TOPIC_KPIS: &[KpiDef] = &[
+    def(
+        "first_attempts",
+        "contacts",
+        "new contacts on any channel, open or not",
+    ),
+    def(
+        "offered_contacts",
+        "contacts",
+        "attempts that reached an open channel",
+    ),
+    def("answered_contacts", "contacts", "offered attempts served"),
+    def(
+        "lost_contacts",
+        "contacts",
+        "offered attempts abandoned, blocked or turned away",
+    ),
+    def(
+        "waiting_at_end_contacts",
+        "contacts",
+        "offered attempts still waiting when the horizon ended",
+    ),
+    def(
+        "service_level",
+        "share",
+        "answered within each channel's threshold ÷ (answered + abandoned)",
+    ),
+    def(
+        "asa_s",
+        "seconds",
+        "mean wait of answered attempts, all channels together",
+    ),
+];
+
 /// Pool KPIs over the measured period.
 pub const POOL_KPIS: &[KpiDef] = &[
     def(
         "agents_on_duty_mean",
         "agents",
-        "time-average number of staff on duty (busy or idle)",
+        "time-average number of staff on duty (busy or idle; absent staff and breaks excluded)",
     ),
     def(
         "agents_busy_mean",
@@ -124,6 +189,60 @@ pub const POOL_KPIS: &[KpiDef] = &[
         "time-average number of staff busy",
     ),
     def("occupancy", "share", "busy staff time ÷ staff time on duty"),
+    def(
+        "deferred_share_of_busy",
+        "share",
+        "busy time on deferred work (e-mail) ÷ busy time",
+    ),
+    def(
+        "handled_contacts",
+        "contacts",
+        "contacts whose service started",
+    ),
+    def(
+        "interpreted_contacts",
+        "contacts",
+        "of those, served through an interpreter",
+    ),
+    def(
+        "paid_hours_h",
+        "hours",
+        "rostered staff hours (headcount × hours on duty; absence and breaks are paid)",
+    ),
+    def(
+        "staff_cost",
+        "currency",
+        "paid hours × cost per hour, in the scenario's currency",
+    ),
+    def(
+        "cost_per_handled_contact",
+        "currency",
+        "staff cost ÷ handled contacts",
+    ),
+];
+
+/// Per-interval pool series.
+pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
+    def(
+        "pool_on_duty_mean",
+        "agents",
+        "time-average staff of the pool on duty during the interval",
+    ),
+    def(
+        "pool_busy_mean",
+        "agents",
+        "time-average staff of the pool busy during the interval",
+    ),
+    def(
+        "pool_occupancy",
+        "share",
+        "busy ÷ on-duty staff time of the pool in the interval",
+    ),
+    def(
+        "pool_handled_contacts",
+        "contacts",
+        "contacts whose service by the pool started in the interval",
+    ),
 ];
 
 /// Per-interval channel series (values for one interval of one replication).
@@ -140,6 +259,7 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
     ),
     def("abandoned_contacts", "contacts", "of those, abandoned"),
     def("blocked_contacts", "contacts", "of those, blocked"),
+    def("turned_away_contacts", "contacts", "of those, turned away"),
     def(
         "closed_attempts",
         "contacts",
@@ -159,6 +279,16 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
         "queue_mean_contacts",
         "contacts",
         "time-average number waiting during the interval",
+    ),
+    def(
+        "backlog_end_contacts",
+        "contacts",
+        "number waiting (the backlog) at the end of the interval",
+    ),
+    def(
+        "oldest_age_end_s",
+        "seconds",
+        "age of the oldest waiting contact at the end of the interval (0 when none waits)",
     ),
     def(
         "agents_on_duty_mean",
@@ -186,8 +316,13 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
         k.answered,
         k.abandoned,
         k.blocked,
+        k.turned_away,
         k.waiting_at_end,
         k.redials,
+        k.switched_in,
+        k.switched_out,
+        k.appointments,
+        k.unstaffed,
         k.closed,
         ratio(k.answered_within, handled),
         ratio(k.answered_within, k.offered),
@@ -196,6 +331,7 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
         ratio(k.abandoned, k.offered),
         ratio(k.blocked, k.offered),
         ratio(k.wait_answered_s, k.answered),
+        t.max_wait_s,
         ratio(k.wait_abandoned_s, k.abandoned),
         ratio(t.queue_area, measured_s),
         f64::from(t.max_queue),
@@ -203,29 +339,67 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
     ]
 }
 
-/// Pool KPI values in [`POOL_KPIS`] order.
-pub fn pool_values(t: &PoolTally, measured_s: f64) -> Vec<f64> {
+/// Topic KPI values in [`TOPIC_KPIS`] order.
+pub fn topic_values(k: &Counts) -> Vec<f64> {
+    vec![
+        k.first_attempts,
+        k.offered,
+        k.answered,
+        k.abandoned + k.blocked + k.turned_away,
+        k.waiting_at_end,
+        ratio(k.answered_within, k.answered + k.abandoned),
+        ratio(k.wait_answered_s, k.answered),
+    ]
+}
+
+/// Pool KPI values in [`POOL_KPIS`] order; `paid_hours` from the roster.
+pub fn pool_values(
+    t: &PoolTally,
+    measured_s: f64,
+    paid_hours: f64,
+    cost_per_hour: f64,
+) -> Vec<f64> {
+    let cost = paid_hours * cost_per_hour;
     vec![
         ratio(t.on_duty_area, measured_s),
         ratio(t.busy_area, measured_s),
         ratio(t.busy_area, t.on_duty_area),
+        ratio(t.deferred_area, t.busy_area),
+        t.handled,
+        t.interpreted,
+        paid_hours,
+        cost,
+        ratio(cost, t.handled),
     ]
 }
 
 /// Interval metric values in [`INTERVAL_METRICS`] order.
-pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 10] {
+pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 13] {
     let k = &iv.counts;
     [
         k.offered,
         k.answered,
         k.abandoned,
         k.blocked,
+        k.turned_away,
         k.closed,
         ratio(k.answered_within, k.answered + k.abandoned),
         ratio(k.wait_answered_s, k.answered),
         ratio(iv.queue_area, len_s),
+        iv.backlog_end,
+        iv.oldest_age_end_s,
         ratio(iv.on_duty_area, len_s),
         ratio(iv.busy_area, len_s),
+    ]
+}
+
+/// Pool interval values in [`POOL_INTERVAL_METRICS`] order.
+pub fn pool_interval_values(t: &PoolTally, len_s: f64) -> [f64; 4] {
+    [
+        ratio(t.on_duty_area, len_s),
+        ratio(t.busy_area, len_s),
+        ratio(t.busy_area, t.on_duty_area),
+        t.handled,
     ]
 }
 
@@ -237,45 +411,91 @@ pub struct RepRecord {
     pub replication: u64,
     /// `[channel][kpi]` in [`CHANNEL_KPIS`] order.
     pub channel_kpis: Vec<Vec<f64>>,
+    /// `[topic][kpi]` in [`TOPIC_KPIS`] order.
+    pub topic_kpis: Vec<Vec<f64>>,
     /// `[pool][kpi]` in [`POOL_KPIS`] order.
     pub pool_kpis: Vec<Vec<f64>>,
-    /// `[(interval * n_channels + channel) * n_metrics + metric]`.
+    /// Per interval, the channel metrics then the pool metrics:
+    /// `[interval * width + channel * n_metrics + metric]` and
+    /// `[interval * width + n_channels * n_metrics + pool * n_pool_metrics +
+    /// metric]`, where `width` is [`series_width`].
     pub series: Vec<f32>,
-    /// The same metrics per day: `[(day * n_channels + channel) * n_metrics
-    /// + metric]`; empty when the reporting interval is longer than a day.
+    /// The same per day; empty when the reporting interval is longer than a
+    /// day.
     pub day_series: Vec<f32>,
     /// Events the engine processed.
     pub events: u64,
+}
+
+/// Values per interval (or day) in a [`RepRecord`] series.
+pub fn series_width(model: &Model) -> usize {
+    model.channels.len() * INTERVAL_METRICS.len() + model.pools.len() * POOL_INTERVAL_METRICS.len()
 }
 
 impl RepRecord {
     /// Condenses a replication's outcome.
     pub fn from_outcome(model: &Model, out: &RepOutcome) -> Self {
         let measured_s = model.horizon_s - model.warmup_s;
-        let mut series = Vec::with_capacity(out.channel_intervals.len() * INTERVAL_METRICS.len());
         let nc = model.channels.len();
-        for (j, iv) in out.channel_intervals.iter().enumerate() {
-            let len = model.interval_len(j / nc.max(1));
-            series.extend(interval_values(iv, len).iter().map(|&v| v as f32));
+        let np = model.pools.len();
+        let nt = model.topics.len();
+        let width = series_width(model);
+        let mut series = Vec::with_capacity(model.n_intervals * width);
+        for i in 0..model.n_intervals {
+            let len = model.interval_len(i);
+            for iv in &out.channel_intervals[i * nc..(i + 1) * nc] {
+                series.extend(interval_values(iv, len).iter().map(|&v| v as f32));
+            }
+            for t in &out.pool_intervals[i * np..(i + 1) * np] {
+                series.extend(pool_interval_values(t, len).iter().map(|&v| v as f32));
+            }
         }
         let mut day_series = Vec::new();
         let per_day = (crate::model::DAY_S / model.interval_s).round() as usize;
-        if model.interval_s <= crate::model::DAY_S && nc > 0 {
+        if model.interval_s <= crate::model::DAY_S {
+            day_series.reserve(model.days as usize * width);
             for day in 0..model.days as usize {
+                let range = day * per_day..((day + 1) * per_day).min(model.n_intervals);
                 for c in 0..nc {
                     let mut sum = ChannelInterval::default();
-                    for i in day * per_day..((day + 1) * per_day).min(model.n_intervals) {
+                    for i in range.clone() {
                         let iv = &out.channel_intervals[i * nc + c];
                         sum.counts.add(&iv.counts);
                         sum.queue_area += iv.queue_area;
                         sum.busy_area += iv.busy_area;
                         sum.on_duty_area += iv.on_duty_area;
                     }
+                    // Backlog snapshots: the day's last interval.
+                    if let Some(last) = range.clone().last() {
+                        let iv = &out.channel_intervals[last * nc + c];
+                        sum.backlog_end = iv.backlog_end;
+                        sum.oldest_age_end_s = iv.oldest_age_end_s;
+                    }
                     let values = interval_values(&sum, crate::model::DAY_S);
+                    day_series.extend(values.iter().map(|&v| v as f32));
+                }
+                for p in 0..np {
+                    let mut sum = PoolTally::default();
+                    for i in range.clone() {
+                        let t = &out.pool_intervals[i * np + p];
+                        sum.on_duty_area += t.on_duty_area;
+                        sum.busy_area += t.busy_area;
+                        sum.handled += t.handled;
+                    }
+                    let values = pool_interval_values(&sum, crate::model::DAY_S);
                     day_series.extend(values.iter().map(|&v| v as f32));
                 }
             }
         }
+        let topic_kpis = (0..nt)
+            .map(|t| {
+                let mut k = Counts::default();
+                for c in 0..nc {
+                    k.add(&out.topic_counts[c * nt + t]);
+                }
+                topic_values(&k)
+            })
+            .collect();
         RepRecord {
             replication: out.replication,
             day_series,
@@ -284,10 +504,19 @@ impl RepRecord {
                 .iter()
                 .map(|t| channel_values(t, measured_s))
                 .collect(),
+            topic_kpis,
             pool_kpis: out
                 .pools
                 .iter()
-                .map(|t| pool_values(t, measured_s))
+                .zip(&model.pools)
+                .map(|(t, p)| {
+                    pool_values(
+                        t,
+                        measured_s,
+                        p.paid_hours(model.warmup_s, model.horizon_s),
+                        p.cost_per_hour,
+                    )
+                })
                 .collect(),
             series,
             events: out.events,

@@ -28,6 +28,8 @@ pub enum Process {
     Callers = 4,
     /// The demand level of a replication and its daily factors.
     DemandLevel = 5,
+    /// Staff absent per day, per pool.
+    Absence = 6,
 }
 
 /// Bits of the word position given to each process.

@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::engine::simulate;
-use crate::kpi::{CHANNEL_KPIS, INTERVAL_METRICS, POOL_KPIS, RepRecord};
+use crate::kpi::{CHANNEL_KPIS, POOL_KPIS, RepRecord, TOPIC_KPIS, series_width};
 use crate::model::Model;
 use crate::stats::Stat;
 
@@ -33,11 +33,13 @@ pub struct RunResult {
 pub struct Summary {
     /// `[channel][kpi]` in [`CHANNEL_KPIS`] order.
     pub channel_kpis: Vec<Vec<Stat>>,
+    /// `[topic][kpi]` in [`TOPIC_KPIS`] order.
+    pub topic_kpis: Vec<Vec<Stat>>,
     /// `[pool][kpi]` in [`POOL_KPIS`] order.
     pub pool_kpis: Vec<Vec<Stat>>,
-    /// `[(interval * n_channels + channel) * n_metrics + metric]`.
+    /// Per interval, laid out like [`RepRecord::series`].
     pub intervals: Vec<Stat>,
-    /// `[(day * n_channels + channel) * n_metrics + metric]`; empty when the
+    /// Per day, laid out like [`RepRecord::day_series`]; empty when the
     /// reporting interval is longer than a day.
     pub days: Vec<Stat>,
     /// Events processed in all replications.
@@ -116,6 +118,13 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
                 .collect()
         })
         .collect();
+    let topic_kpis = (0..model.topics.len())
+        .map(|t| {
+            (0..TOPIC_KPIS.len())
+                .map(|k| stat_of(&|r| r.topic_kpis[t][k]))
+                .collect()
+        })
+        .collect();
     let pool_kpis = (0..np)
         .map(|p| {
             (0..POOL_KPIS.len())
@@ -139,14 +148,12 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
             })
             .collect()
     };
-    let intervals = columns(
-        &|r| &r.series,
-        model.n_intervals * nc * INTERVAL_METRICS.len(),
-    );
+    let intervals = columns(&|r| &r.series, model.n_intervals * series_width(model));
     let day_width = records.first().map_or(0, |r| r.day_series.len());
     let days = columns(&|r| &r.day_series, day_width);
     Summary {
         channel_kpis,
+        topic_kpis,
         pool_kpis,
         intervals,
         days,

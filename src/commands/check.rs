@@ -6,7 +6,7 @@ use std::io::Write;
 
 use crate::analytic::{self, Queue};
 use crate::cli::CheckArgs;
-use crate::model::{DAY_S, Model, compile_loaded};
+use crate::model::{ChannelKind, Closing, DAY_S, Model, compile_loaded};
 use crate::report::table::group_thousands;
 use crate::scenario::load_file;
 use crate::units::human_duration;
@@ -62,25 +62,79 @@ pub fn describe(model: &Model) -> String {
     }
     for (c, ch) in model.channels.iter().enumerate() {
         let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
-        let _ = writeln!(s, "\nchannel {} (phone)", ch.name);
-        let _ = writeln!(
-            s,
-            "  open {:.1} h in the first week; lines: {}; patience: {}; redials: {}",
-            open_week / 3600.0,
-            ch.lines.map_or("unlimited".into(), |k| k.to_string()),
-            ch.patience
-                .as_ref()
-                .map_or("nobody abandons".into(), |p| format!(
-                    "mean {}",
-                    human_duration(p.mean())
-                )),
-            ch.redial.as_ref().map_or("none".into(), |r| format!(
-                "{:.0} % after a busy signal, {:.0} % after giving up, after {} on average",
-                100.0 * r.after_busy,
-                100.0 * r.after_abandon,
-                human_duration(r.delay.mean())
-            ))
-        );
+        let kind = match ch.kind {
+            ChannelKind::Phone => "phone",
+            ChannelKind::Email => "e-mail",
+            ChannelKind::Desk => "desk",
+        };
+        let _ = writeln!(s, "\nchannel {} ({kind})", ch.name);
+        match ch.kind {
+            ChannelKind::Phone => {
+                let _ = writeln!(
+                    s,
+                    "  open {:.1} h in the first week; lines: {}; patience: {}; redials: {}",
+                    open_week / 3600.0,
+                    ch.lines.map_or("unlimited".into(), |k| k.to_string()),
+                    ch.patience
+                        .as_ref()
+                        .map_or("nobody abandons".into(), |p| format!(
+                            "mean {}",
+                            human_duration(p.mean())
+                        )),
+                    ch.redial.as_ref().map_or("none".into(), |r| format!(
+                        "{:.0} % after a busy signal, {:.0} % after giving up, after {} on average",
+                        100.0 * r.after_busy,
+                        100.0 * r.after_abandon,
+                        human_duration(r.delay.mean())
+                    ))
+                );
+            }
+            ChannelKind::Email => {
+                let _ = writeln!(
+                    s,
+                    "  e-mails arrive at any time and wait in the backlog; answer times count {}",
+                    if ch.business.is_some() {
+                        "business hours only"
+                    } else {
+                        "calendar time"
+                    }
+                );
+            }
+            ChannelKind::Desk => {
+                let _ = writeln!(
+                    s,
+                    "  open {:.1} h in the first week; counters: {}; closing: {}; patience: {}; returns: {}; appointments: {:.0} %",
+                    open_week / 3600.0,
+                    ch.counters.map_or("unlimited".into(), |k| k.to_string()),
+                    match ch.closing {
+                        Closing::ServeAll => "everyone inside is served",
+                        Closing::Gate =>
+                            "the gate closes when the queue cannot be served before closing",
+                    },
+                    ch.patience
+                        .as_ref()
+                        .map_or("nobody leaves".into(), |p| format!(
+                            "mean {}",
+                            human_duration(p.mean())
+                        )),
+                    ch.returns.as_ref().map_or("none".into(), |r| format!(
+                        "{:.0} % of those turned away, after {}",
+                        100.0 * r.share,
+                        human_duration(r.after_s)
+                    )),
+                    100.0 * ch.appointment_share
+                );
+            }
+        }
+        if let Some(sw) = &ch.switch {
+            let _ = writeln!(
+                s,
+                "  switching to {}: {:.0} % of those who give up, {:.0} % of those turned away",
+                model.channels[sw.to].name,
+                100.0 * sw.after_abandon,
+                100.0 * sw.after_turned_away
+            );
+        }
         let _ = writeln!(
             s,
             "  target: {:.0} % answered within {}",
@@ -124,20 +178,31 @@ pub fn describe(model: &Model) -> String {
                 )
             })
             .fold((0, 0.0), |acc, x| if x.1 > acc.1 { x } else { acc });
-        if n <= 0.0 {
+        if n <= 0.0 || ch.kind == ChannelKind::Email {
+            let (_, aht) = expected(model, c, 0.0, model.horizon_s);
+            if ch.kind == ChannelKind::Email && total > 0.0 {
+                let _ = writeln!(
+                    s,
+                    "  workload: {:.0} staff hours a day on average (mean handle {})",
+                    total * aht / 3600.0 / f64::from(model.days),
+                    human_duration(aht)
+                );
+            }
             continue;
         }
         let (a, b) = (h as f64 * 3600.0, (h + 1) as f64 * 3600.0);
         let aht = expected(model, c, a, b).1;
-        let agents: u32 = ch
+        let staff: u32 = ch
             .pools
             .iter()
             .filter(|&&p| model.pools[p].on_duty.overlap(a, b) >= 1800.0)
             .map(|&p| model.pools[p].headcount)
             .sum();
+        // A desk serves at most as many at once as it has counters.
+        let agents = staff.min(ch.counters.unwrap_or(u32::MAX));
         let _ = writeln!(
             s,
-            "  busiest hour: {} ({}), {:.0} calls expected, mean handle {}, offered load {:.1} Erlangs, {agents} agents on duty",
+            "  busiest hour: {} ({}), {:.0} contacts expected, mean handle {}, offered load {:.1} Erlangs, {agents} staff on duty in all pools that serve it (an upper bound when pools are shared)",
             model.datetime_at(a),
             weekday(model.datetime_at(a).date()),
             n,
@@ -201,18 +266,58 @@ pub fn describe(model: &Model) -> String {
         let week = pool
             .on_duty
             .overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
+        let mut serves: Vec<(u32, String)> = Vec::new();
+        for r in &pool.routes {
+            let k = &model.classes[r.class];
+            let label = format!(
+                "{}:{}",
+                model.channels[k.channel].name, model.topics[k.topic]
+            );
+            if !serves.iter().any(|(_, l)| *l == label) {
+                serves.push((r.level, label));
+            }
+        }
+        serves.sort_by_key(|(l, _)| *l);
         let _ = writeln!(
             s,
-            "\npool {}: {} staff, on duty {:.1} h in the first week, serves {}",
+            "\npool {}: {} staff, on duty {:.1} h in the first week; absence {:.0} %; speed ×{}; cost {} {}/h",
             pool.name,
             pool.headcount,
             week / 3600.0,
-            pool.serves
-                .iter()
-                .map(|&c| model.channels[c].name.as_str())
-                .collect::<Vec<_>>()
-                .join(" > ")
+            100.0 * pool.absence,
+            crate::units::trim_float(pool.speed),
+            crate::units::trim_float(pool.cost_per_hour),
+            model.currency
         );
+        let _ = writeln!(
+            s,
+            "  serves (priority order): {}",
+            serves
+                .iter()
+                .map(|(l, x)| format!("{}. {x}", l + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if model.languages.len() > 1 {
+            let spoken: Vec<&str> = model
+                .languages
+                .iter()
+                .zip(&pool.languages)
+                .filter(|(_, s)| **s)
+                .map(|(l, _)| l.name.as_str())
+                .collect();
+            let _ = writeln!(s, "  speaks: {}", spoken.join(", "));
+        }
+        if pool.deferred_share > 0.0 {
+            let _ = writeln!(
+                s,
+                "  keeps {:.0} % of its staff for deferred work when there is some",
+                100.0 * pool.deferred_share
+            );
+        }
+    }
+    for w in &model.warnings {
+        let _ = writeln!(s, "\nwarning: {w}");
     }
     s
 }

@@ -12,7 +12,7 @@ use crate::scenario::{LoadedScenario, load_file, parse_str};
 use super::{CommandError, stdout_err};
 
 /// The default scenario, compiled into the binary.
-pub const BUNDLED_SCENARIO: &str = include_str!("../../scenarios/helpline.toml");
+pub const BUNDLED_SCENARIO: &str = include_str!("../../scenarios/crisis.toml");
 
 /// Loads the scenario named on the command line, or the bundled one.
 pub fn load_scenario(path: Option<&PathBuf>) -> Result<LoadedScenario, CommandError> {
@@ -20,7 +20,7 @@ pub fn load_scenario(path: Option<&PathBuf>) -> Result<LoadedScenario, CommandEr
         Some(p) => load_file(p)?,
         None => parse_str(
             BUNDLED_SCENARIO,
-            "<bundled helpline.toml>",
+            "<bundled crisis.toml>",
             PathBuf::from("."),
         )?,
     })

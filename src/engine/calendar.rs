@@ -22,6 +22,10 @@ pub enum Kind {
     Duty,
     /// Channel `a` reaches boundary `b` of its opening hours.
     Hours,
+    /// Interpreting service `a` reaches boundary `b` of its hours.
+    Interpreter,
+    /// End of reporting interval `a`: snapshots of backlogs.
+    Tick,
 }
 
 /// One scheduled event.

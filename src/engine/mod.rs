@@ -1,22 +1,30 @@
 //! The discrete-event engine: one replication of a [`Model`].
 //!
-//! State is a calendar of future events, a slab of live calls (reused slots,
-//! so nothing is allocated per call once the slab has grown to the largest
-//! number of calls alive at once), a FIFO queue per channel and counters per
-//! pool. Arrivals are a non-homogeneous Poisson process generated exactly for
-//! the piecewise-constant rate (inversion of the cumulative rate). Each call's
-//! own attributes (handle time, patience, and a seed for its redials) are
-//! drawn when it first arrives, from its demand stream's own random streams,
-//! so that scenarios that differ only in staffing see the same callers.
+//! State is a calendar of future events, a slab of live contacts (reused
+//! slots, so nothing is allocated per contact once the slab has grown to the
+//! largest number alive at once), a FIFO queue per class (channel × topic ×
+//! language, and desk appointments), and counters per pool, desk and
+//! interpreting service. Arrivals are a non-homogeneous Poisson process
+//! generated exactly for the piecewise-constant rate (inversion of the
+//! cumulative rate). Each contact's own attributes (handle time, patience,
+//! language, appointment, and a seed for its later attempts) are drawn when
+//! it first arrives, from its demand stream's own random streams, so that
+//! scenarios that differ only in staffing see the same people.
 //!
 //! Agents of a pool are interchangeable: the pool counts idle, busy and
 //! leaving agents. When a roster shrinks, idle agents leave at once and busy
-//! ones finish their call first. An arriving call goes to an idle agent of
-//! the highest-priority pool that serves its channel; a freed agent takes the
-//! oldest waiting call of the first channel in its priority list that has
-//! one. Abandonment events are cancelled lazily: a call that was answered
-//! ignores its abandonment event, and queue entries of calls that left are
-//! skipped when they reach the head.
+//! ones finish their contact first.
+//!
+//! Routing: an arriving contact goes to an idle agent of the first pool in
+//! its class's list that can take it (pools that speak the language by
+//! priority level, then pools that need a free interpreter; a desk also
+//! needs a free counter). A freed agent takes the waiting contact that comes
+//! first by (real-time before deferred, priority level, appointments before
+//! walk-ins, oldest first); while fewer than the pool's `deferred_share` of
+//! its staff are on deferred work, deferred work comes first. Abandonment
+//! events are cancelled lazily: a contact that was answered ignores its
+//! abandonment event, and queue entries of contacts that left are skipped
+//! when they reach the head.
 
 mod calendar;
 mod outcome;
@@ -30,14 +38,80 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 
-use crate::model::{DAY_S, Model, Piece};
+use crate::model::{ChannelKind, Closing, DAY_S, Model, Piece, staff_on_duty};
 use crate::rng::{Process, caller_rng, stream};
 
 /// Simulates replication `replication` of `model`.
 pub fn simulate(model: &Model, replication: u64) -> RepOutcome {
-    let mut sim = Sim::new(model, replication);
+    let mut sim = Sim::new(model, replication, NoTrace);
+    sim.run();
+    sim.finish().0
+}
+
+/// Simulates a replication and reports every service start and end and
+/// every roster change to `tracer` (for tests that check what the engine
+/// did, not only what it counted).
+pub fn simulate_traced<T: Tracer>(model: &Model, replication: u64, tracer: T) -> (RepOutcome, T) {
+    let mut sim = Sim::new(model, replication, tracer);
     sim.run();
     sim.finish()
+}
+
+/// Something that happened in a replication, as seen by a [`Tracer`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Trace {
+    /// An agent of `pool` starts serving a contact of `class`.
+    Start {
+        /// Time, seconds.
+        time: f64,
+        /// Pool index.
+        pool: usize,
+        /// Class index.
+        class: usize,
+        /// Interpreting service used, if any.
+        interpreter: Option<usize>,
+        /// Staff of the pool on duty and not leaving, after the start.
+        staying: u32,
+        /// Staff of the pool busy, after the start.
+        busy: u32,
+        /// Staff of the pool on duty (leaving ones included).
+        on_duty: u32,
+        /// Desk counters in use on the class's channel, after the start.
+        counters_busy: u32,
+        /// Sessions of the interpreting service in use, after the start.
+        interpreter_busy: u32,
+        /// Wait of the contact, seconds.
+        wait: f64,
+    },
+    /// A service ends.
+    End {
+        /// Time, seconds.
+        time: f64,
+        /// Pool index.
+        pool: usize,
+        /// Class index.
+        class: usize,
+    },
+}
+
+/// Receives [`Trace`] events.
+pub trait Tracer {
+    /// Called for each event.
+    fn trace(&mut self, event: Trace);
+}
+
+/// The tracer that does nothing (compiled away).
+pub struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline(always)]
+    fn trace(&mut self, _: Trace) {}
+}
+
+impl Tracer for Vec<Trace> {
+    fn trace(&mut self, event: Trace) {
+        self.push(event);
+    }
 }
 
 /// This replication's demand multiplier for each day: a level factor for
@@ -70,37 +144,53 @@ pub fn demand_factors(m: &Model, replication: u64) -> Vec<f64> {
 enum State {
     /// Slot not in use.
     Free,
-    /// Waiting in a channel queue.
+    /// Waiting in a queue.
     Waiting,
     /// Being served.
     InService,
-    /// Between a failed attempt and the next one.
-    RedialPending,
+    /// Between a failed attempt and the next one (redial, return, switch).
+    Pending,
 }
+
+/// Why an attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Busy,
+    Abandoned,
+    TurnedAway,
+}
+
+const NO_INTERPRETER: u32 = u32::MAX;
+/// Salt of the caller generator used for switching decisions.
+const SWITCH_SALT: u64 = 0x5157_1C4E_D00D_F00D;
 
 #[derive(Debug, Clone, Copy)]
 struct Call {
     /// Arrival time of the current attempt.
     arrival: f64,
-    /// Work content in seconds.
+    /// Work content in seconds (before language, speed and interpreter).
     handle: f64,
     /// Patience for the current attempt (infinite: never abandons).
     patience: f64,
-    /// Seed of the caller's own generator (redials).
+    /// Seed of the person's own generator (later attempts).
     seed: u64,
-    /// Demand stream.
-    stream: u32,
-    /// Channel (copied from the stream for speed).
+    /// Queue class.
+    class: u32,
+    /// Channel (copied from the class for speed).
     channel: u32,
     /// Bumped whenever the slot's meaning changes, to invalidate stale events
     /// and queue entries.
     generation: u32,
-    /// Attempt number, 1 = first call.
+    /// Attempt number on the current channel, 1 = first.
     attempt: u32,
     /// Reporting interval of the current attempt's arrival.
     interval: u32,
+    /// Interpreting service used in service, or `NO_INTERPRETER`.
+    interpreter: u32,
     /// Whether the current attempt arrived after warm-up.
     counted: bool,
+    /// Whether the contact came from another channel.
+    switched: bool,
     state: State,
 }
 
@@ -110,12 +200,14 @@ impl Call {
         handle: 0.0,
         patience: f64::INFINITY,
         seed: 0,
-        stream: 0,
+        class: 0,
         channel: 0,
         generation: 0,
         attempt: 0,
         interval: 0,
+        interpreter: NO_INTERPRETER,
         counted: false,
+        switched: false,
         state: State::Free,
     };
 }
@@ -132,9 +224,11 @@ struct StreamState {
 
 struct ChannelState {
     open: bool,
+    /// End of the current opening span (desk gate rule).
+    close_at: f64,
     in_system: u32,
     queue_len: u32,
-    queue: VecDeque<(u32, u32)>,
+    counters_busy: u32,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -144,6 +238,19 @@ struct PoolState {
     busy: u32,
     /// Busy agents who leave when they finish (their shift has ended).
     leaving: u32,
+    /// Busy on deferred work.
+    busy_deferred: u32,
+}
+
+/// Fixed facts about a class, gathered for the hot paths.
+#[derive(Clone, Copy)]
+struct ClassInfo {
+    channel: u32,
+    deferred: bool,
+    appointment: bool,
+    desk_counters: u32,
+    /// Multiplier of handle time from the language.
+    factor: f64,
 }
 
 /// Time integrals of piecewise-constant levels, split by reporting interval.
@@ -234,7 +341,7 @@ impl Levels {
     }
 }
 
-struct Sim<'m> {
+struct Sim<'m, T: Tracer> {
     m: &'m Model,
     now: f64,
     cal: Calendar,
@@ -243,28 +350,50 @@ struct Sim<'m> {
     streams: Vec<StreamState>,
     chans: Vec<ChannelState>,
     pools: Vec<PoolState>,
-    /// Duty roster steps per pool.
+    queues: Vec<VecDeque<(u32, u32)>>,
+    class_len: Vec<u32>,
+    info: Vec<ClassInfo>,
+    interp_busy: Vec<u32>,
+    interp_cap: Vec<u32>,
+    interp_hours: Vec<Vec<f64>>,
+    /// Duty roster steps per pool (this replication's absence applied).
     duty: Vec<Vec<(f64, u32)>>,
     /// Opening boundaries per channel: open at even indices, close at odd.
     hours: Vec<Vec<f64>>,
+    /// Per channel: whether its contacts need a personal seed.
+    needs_seed: Vec<bool>,
+    /// Per pool: desk channels it serves.
+    pool_desks: Vec<Vec<usize>>,
     levels: Levels,
     /// Demand multiplier per day (level × daily factor); empty = all 1.
     day_factors: Vec<f64>,
     /// Counts per interval and channel.
     counts: Vec<Counts>,
-    /// Counts after warm-up per channel.
+    /// Counts after warm-up per class.
     kpi_counts: Vec<Counts>,
+    /// Per demand stream and language: its walk-in class, then (for desks
+    /// with appointments) its appointment class; `u32::MAX` when it cannot
+    /// occur.
+    demand_classes: Vec<[u32; 2]>,
+    pool_counts: Vec<PoolTally>,
+    pool_kpi: Vec<PoolTally>,
+    snapshots: Vec<(f64, f64)>,
     max_queue: Vec<u32>,
+    max_wait: Vec<f64>,
     events: u64,
     nc: usize,
     np: usize,
+    nt: usize,
     replication: u64,
+    tracer: T,
 }
 
-impl<'m> Sim<'m> {
-    fn new(m: &'m Model, replication: u64) -> Self {
+impl<'m, T: Tracer> Sim<'m, T> {
+    fn new(m: &'m Model, replication: u64, tracer: T) -> Self {
         let nc = m.channels.len();
         let np = m.pools.len();
+        let nt = m.topics.len();
+        let ni = m.interpreters.len();
         let streams = (0..m.demands.len())
             .map(|d| StreamState {
                 arrivals: stream(m.seed, replication, Process::Arrivals, d),
@@ -277,9 +406,10 @@ impl<'m> Sim<'m> {
         let chans = (0..nc)
             .map(|_| ChannelState {
                 open: false,
+                close_at: f64::INFINITY,
                 in_system: 0,
                 queue_len: 0,
-                queue: VecDeque::with_capacity(256),
+                counters_busy: 0,
             })
             .collect();
         let hours = m
@@ -287,6 +417,44 @@ impl<'m> Sim<'m> {
             .iter()
             .map(|c| c.open.spans().iter().flat_map(|&(a, b)| [a, b]).collect())
             .collect();
+        let interp_hours = m
+            .interpreters
+            .iter()
+            .map(|c| c.open.spans().iter().flat_map(|&(a, b)| [a, b]).collect())
+            .collect();
+        let info = m
+            .classes
+            .iter()
+            .map(|k| {
+                let ch = &m.channels[k.channel];
+                ClassInfo {
+                    channel: k.channel as u32,
+                    deferred: ch.deferred(),
+                    appointment: k.appointment,
+                    desk_counters: if ch.kind == ChannelKind::Desk {
+                        ch.counters.unwrap_or(u32::MAX)
+                    } else {
+                        u32::MAX
+                    },
+                    factor: m.languages[k.language].handle_factor,
+                }
+            })
+            .collect();
+        let needs_seed = m
+            .channels
+            .iter()
+            .map(|c| c.redial.is_some() || c.returns.is_some() || c.switch.is_some())
+            .collect();
+        let pool_desks = (0..np)
+            .map(|p| {
+                (0..nc)
+                    .filter(|&c| {
+                        m.channels[c].kind == ChannelKind::Desk && m.channels[c].pools.contains(&p)
+                    })
+                    .collect()
+            })
+            .collect();
+        let duty = (0..np).map(|p| duty_steps(m, p, replication)).collect();
         let mut sim = Sim {
             m,
             now: 0.0,
@@ -296,23 +464,57 @@ impl<'m> Sim<'m> {
             streams,
             chans,
             pools: vec![PoolState::default(); np],
-            duty: m.pools.iter().map(|p| p.duty_steps()).collect(),
+            queues: (0..m.classes.len())
+                .map(|_| VecDeque::with_capacity(64))
+                .collect(),
+            class_len: vec![0; m.classes.len()],
+            info,
+            interp_busy: vec![0; ni],
+            interp_cap: vec![0; ni],
+            interp_hours,
+            duty,
             hours,
-            levels: Levels::new(2 * nc + 2 * np, m),
+            needs_seed,
+            pool_desks,
+            levels: Levels::new(2 * nc + 3 * np + ni, m),
             day_factors: demand_factors(m, replication),
             counts: vec![Counts::default(); nc * m.n_intervals],
-            kpi_counts: vec![Counts::default(); nc],
+            kpi_counts: vec![Counts::default(); m.classes.len()],
+            demand_classes: m
+                .demands
+                .iter()
+                .flat_map(|d| {
+                    (0..m.languages.len()).map(move |l| {
+                        let get = |a| {
+                            m.class_index(d.channel, d.topic, l, a)
+                                .map_or(u32::MAX, |k| k as u32)
+                        };
+                        [get(false), get(true)]
+                    })
+                })
+                .collect(),
+            pool_counts: vec![PoolTally::default(); np * m.n_intervals],
+            pool_kpi: vec![PoolTally::default(); np],
+            snapshots: vec![(0.0, 0.0); nc * m.n_intervals],
             max_queue: vec![0; nc],
+            max_wait: vec![0.0; nc],
             events: 0,
             nc,
             np,
+            nt,
             replication,
+            tracer,
         };
-        // Rosters and opening hours first, so that at equal times they act
-        // before arrivals.
+        // Rosters, interpreters and opening hours first, so that at equal
+        // times they act before arrivals.
         for p in 0..np {
             if let Some(&(t, _)) = sim.duty[p].first() {
                 sim.cal.schedule(t, Kind::Duty, p as u32, 0);
+            }
+        }
+        for i in 0..ni {
+            if let Some(&t) = sim.interp_hours[i].first() {
+                sim.cal.schedule(t, Kind::Interpreter, i as u32, 0);
             }
         }
         for c in 0..nc {
@@ -324,6 +526,9 @@ impl<'m> Sim<'m> {
             if let Some(t) = sim.next_arrival(d, 0.0) {
                 sim.cal.schedule(t, Kind::Arrival, d as u32, 0);
             }
+        }
+        if m.n_intervals > 1 {
+            sim.cal.schedule(m.interval_s, Kind::Tick, 0, 0);
         }
         sim
     }
@@ -344,6 +549,14 @@ impl<'m> Sim<'m> {
     #[inline]
     fn lvl_pool_busy(&self, p: usize) -> usize {
         2 * self.nc + self.np + p
+    }
+    #[inline]
+    fn lvl_pool_deferred(&self, p: usize) -> usize {
+        2 * self.nc + 2 * self.np + p
+    }
+    #[inline]
+    fn lvl_interp(&self, i: usize) -> usize {
+        2 * self.nc + 3 * self.np + i
     }
 
     /// Next arrival of stream `d` after `t`, by inverting the cumulative
@@ -400,6 +613,8 @@ impl<'m> Sim<'m> {
                 Kind::Redial => self.on_redial(ev.a, ev.b),
                 Kind::Duty => self.on_duty(ev.a as usize, ev.b as usize),
                 Kind::Hours => self.on_hours(ev.a as usize, ev.b as usize),
+                Kind::Interpreter => self.on_interpreter(ev.a as usize, ev.b as usize),
+                Kind::Tick => self.on_tick(ev.a as usize),
             }
         }
         self.now = horizon;
@@ -429,15 +644,16 @@ impl<'m> Sim<'m> {
         ((t * self.levels.inv_interval) as usize).min(self.m.n_intervals - 1) as u32
     }
 
-    /// Applies `f` to the counts of the call's attempt: its interval's, and
-    /// the KPI counts if it arrived after warm-up.
+    /// Applies `f` to the counts of the contact's attempt: its interval's,
+    /// and the KPI counts of its channel and topic if it arrived after
+    /// warm-up.
     #[inline]
     fn tally(&mut self, idx: u32, f: impl Fn(&mut Counts)) {
         let call = &self.calls[idx as usize];
         let c = call.channel as usize;
         f(&mut self.counts[call.interval as usize * self.nc + c]);
         if call.counted {
-            f(&mut self.kpi_counts[c]);
+            f(&mut self.kpi_counts[call.class as usize]);
         }
     }
 
@@ -446,31 +662,58 @@ impl<'m> Sim<'m> {
         if let Some(t) = self.next_arrival(d, now) {
             self.cal.schedule(t, Kind::Arrival, d as u32, 0);
         }
-        let demand = &self.m.demands[d];
-        let channel = &self.m.channels[demand.channel];
+        let m = self.m;
+        let demand = &m.demands[d];
+        let channel = &m.channels[demand.channel];
         let st = &mut self.streams[d];
         let handle = demand.handle.sample(&mut st.handle);
         let patience = match &channel.patience {
             Some(p) => p.sample(&mut st.patience),
             None => f64::INFINITY,
         };
-        let seed = if channel.redial.is_some() {
+        // Language and appointment come from the callers stream, then the
+        // person's own seed.
+        let cum = &m.topic_languages[demand.topic];
+        let language = if cum.len() > 1 {
+            let u: f64 = st.callers.random();
+            cum.iter().position(|&x| u < x).unwrap_or(cum.len() - 1)
+        } else {
+            0
+        };
+        let appointment = channel.appointment_share > 0.0
+            && st.callers.random::<f64>() < channel.appointment_share;
+        let seed = if self.needs_seed[demand.channel] {
             st.callers.next_u64()
         } else {
             0
         };
+        let class = self.demand_classes[d * m.languages.len() + language][usize::from(appointment)];
+        debug_assert!(
+            class != u32::MAX,
+            "the compiler creates a class for every demand stream and language"
+        );
         let idx = self.alloc();
         let call = &mut self.calls[idx as usize];
         call.handle = handle;
         call.patience = patience;
         call.seed = seed;
-        call.stream = d as u32;
+        call.class = class;
         call.channel = demand.channel as u32;
         call.attempt = 1;
+        call.switched = false;
+        call.interpreter = NO_INTERPRETER;
         self.offer(idx);
     }
 
-    /// An attempt reaches its channel at `now`.
+    /// Whether someone on duty could serve class `k` (now or later today).
+    fn staffed(&self, k: usize) -> bool {
+        self.m.classes[k].pools.iter().any(|&(p, interp)| {
+            let pool = &self.pools[p];
+            pool.on_duty > pool.leaving && interp.is_none_or(|i| self.interp_cap[i] > 0)
+        })
+    }
+
+    /// An attempt reaches its channel.
     fn offer(&mut self, idx: u32) {
         let now = self.now;
         let interval = self.interval_of(now);
@@ -480,8 +723,10 @@ impl<'m> Sim<'m> {
         call.interval = interval;
         call.counted = counted;
         let c = call.channel as usize;
-        let is_redial = call.attempt > 1;
-        if !is_redial {
+        let k = call.class as usize;
+        let is_repeat = call.attempt > 1;
+        let switched_in = call.switched && !is_repeat;
+        if !is_repeat && !call.switched {
             self.tally(idx, |k| k.first_attempts += 1.0);
         }
         if !self.chans[c].open {
@@ -489,36 +734,71 @@ impl<'m> Sim<'m> {
             self.release(idx);
             return;
         }
+        let appointment = self.info[k].appointment;
         self.tally(idx, |k| {
             k.offered += 1.0;
-            if is_redial {
+            if is_repeat {
                 k.redials += 1.0;
             }
+            if switched_in {
+                k.switched_in += 1.0;
+            }
+            if appointment {
+                k.appointments += 1.0;
+            }
         });
-        let channel = &self.m.channels[c];
+        let m = self.m;
+        let channel = &m.channels[c];
         if let Some(lines) = channel.lines
             && self.chans[c].in_system >= lines
         {
             self.tally(idx, |k| k.blocked += 1.0);
-            self.after_failure(idx, true);
+            self.after_failure(idx, Failure::Busy);
+            return;
+        }
+        if channel.kind == ChannelKind::Desk
+            && channel.closing == Closing::Gate
+            && !appointment
+            && !self.gate_admits(c)
+        {
+            self.tally(idx, |k| k.turned_away += 1.0);
+            self.after_failure(idx, Failure::TurnedAway);
             return;
         }
         self.chans[c].in_system += 1;
-        for i in 0..channel.pools.len() {
-            let p = self.m.channels[c].pools[i];
-            if self.pools[p].idle > 0 {
-                self.tally(idx, |k| k.answered_at_once += 1.0);
-                self.start_service(idx, p);
-                return;
+        let counter_free = self.chans[c].counters_busy < self.info[k].desk_counters;
+        if counter_free {
+            for &(p, interp) in &m.classes[k].pools {
+                if self.pools[p].idle > 0
+                    && interp.is_none_or(|i| self.interp_busy[i] < self.interp_cap[i])
+                {
+                    self.tally(idx, |k| k.answered_at_once += 1.0);
+                    self.start_service(idx, p, interp);
+                    return;
+                }
             }
+        }
+        // Nobody on duty can take it: for real-time channels whenever that
+        // happens; for deferred work only while some of the channel's staff
+        // are on duty (e-mail arriving at night is normal, e-mail that the
+        // staff at work cannot handle is not).
+        if !self.staffed(k)
+            && (!self.info[k].deferred
+                || m.channels[c]
+                    .pools
+                    .iter()
+                    .any(|&p| self.pools[p].on_duty > self.pools[p].leaving))
+        {
+            self.tally(idx, |k| k.unstaffed += 1.0);
         }
         // Wait.
         let call = &mut self.calls[idx as usize];
         call.state = State::Waiting;
         let generation = call.generation;
         let patience = call.patience;
+        self.queues[k].push_back((idx, generation));
+        self.class_len[k] += 1;
         let ch = &mut self.chans[c];
-        ch.queue.push_back((idx, generation));
         ch.queue_len += 1;
         let qlen = ch.queue_len;
         let l = self.lvl_queue(c);
@@ -532,15 +812,55 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// Desk gate rule: admit a visitor only if the queue ahead can be served
+    /// before closing, at the desk's mean handle time with the counters that
+    /// staff on duty can use.
+    fn gate_admits(&self, c: usize) -> bool {
+        let ch = &self.m.channels[c];
+        let staff: u32 = ch
+            .pools
+            .iter()
+            .map(|&p| self.pools[p].on_duty - self.pools[p].leaving)
+            .sum();
+        let servers = staff.min(ch.counters.unwrap_or(u32::MAX));
+        if servers == 0 {
+            return false;
+        }
+        let ahead = f64::from(self.chans[c].queue_len);
+        let expected_start = self.now + ahead * ch.mean_handle_s / f64::from(servers);
+        expected_start < self.chans[c].close_at
+    }
+
     #[inline]
-    fn start_service(&mut self, idx: u32, p: usize) {
+    fn start_service(&mut self, idx: u32, p: usize, interp: Option<usize>) {
         let now = self.now;
+        let m = self.m;
         let call = &mut self.calls[idx as usize];
         call.state = State::InService;
         let c = call.channel as usize;
+        let k = call.class as usize;
         let wait = now - call.arrival;
-        let handle = call.handle;
-        let within = wait <= self.m.channels[c].answer_within_s;
+        let arrival = call.arrival;
+        let info = self.info[k];
+        let channel = &m.channels[c];
+        let within = match &channel.business {
+            None => wait <= channel.answer_within_s,
+            Some((iv, prefix)) => {
+                iv.measure_before(prefix, now) - iv.measure_before(prefix, arrival)
+                    <= channel.answer_within_s
+            }
+        };
+        let pool_model = &m.pools[p];
+        let mut service = call.handle * info.factor / pool_model.speed;
+        let counted = call.counted;
+        call.interpreter = interp.map_or(NO_INTERPRETER, |i| i as u32);
+        if let Some(i) = interp {
+            service += m.interpreters[i].extra_s;
+            self.interp_busy[i] += 1;
+            let v = f64::from(self.interp_busy[i]);
+            let l = self.lvl_interp(i);
+            self.levels.set(l, now, v);
+        }
         self.tally(idx, |k| {
             k.answered += 1.0;
             k.wait_answered_s += wait;
@@ -548,30 +868,95 @@ impl<'m> Sim<'m> {
                 k.answered_within += 1.0;
             }
         });
+        if counted && wait > self.max_wait[c] {
+            self.max_wait[c] = wait;
+        }
+        let interval = self.interval_of(now) as usize;
+        let pc = &mut self.pool_counts[interval * self.np + p];
+        pc.handled += 1.0;
+        if interp.is_some() {
+            pc.interpreted += 1.0;
+        }
+        if now >= m.warmup_s {
+            let pk = &mut self.pool_kpi[p];
+            pk.handled += 1.0;
+            if interp.is_some() {
+                pk.interpreted += 1.0;
+            }
+        }
+        if info.desk_counters != u32::MAX {
+            self.chans[c].counters_busy += 1;
+        }
         let pool = &mut self.pools[p];
         pool.idle -= 1;
         pool.busy += 1;
         let busy = pool.busy;
+        if info.deferred {
+            pool.busy_deferred += 1;
+            let v = f64::from(pool.busy_deferred);
+            let l = self.lvl_pool_deferred(p);
+            self.levels.set(l, now, v);
+        }
         let l = self.lvl_pool_busy(p);
         self.levels.set(l, now, f64::from(busy));
         let l = self.lvl_chan_busy(c);
         let v = self.levels.value[l] + 1.0;
         self.levels.set(l, now, v);
+        let pool = self.pools[p];
+        self.tracer.trace(Trace::Start {
+            time: now,
+            pool: p,
+            class: k,
+            interpreter: interp,
+            staying: pool.on_duty - pool.leaving,
+            busy: pool.busy,
+            on_duty: pool.on_duty,
+            counters_busy: self.chans[c].counters_busy,
+            interpreter_busy: interp.map_or(0, |i| self.interp_busy[i]),
+            wait,
+        });
         self.cal
-            .schedule(now + handle, Kind::ServiceEnd, idx, p as u32);
+            .schedule(now + service, Kind::ServiceEnd, idx, p as u32);
     }
 
     fn on_service_end(&mut self, idx: u32, p: usize) {
         let now = self.now;
-        let c = self.calls[idx as usize].channel as usize;
+        let call = self.calls[idx as usize];
+        let c = call.channel as usize;
+        let k = call.class as usize;
+        self.tracer.trace(Trace::End {
+            time: now,
+            pool: p,
+            class: k,
+        });
         self.chans[c].in_system -= 1;
         let l = self.lvl_chan_busy(c);
         let v = self.levels.value[l] - 1.0;
         self.levels.set(l, now, v);
+        let mut resource_freed = false;
+        if self.info[k].desk_counters != u32::MAX {
+            self.chans[c].counters_busy -= 1;
+            resource_freed = self.chans[c].queue_len > 0;
+        }
+        if call.interpreter != NO_INTERPRETER {
+            let i = call.interpreter as usize;
+            self.interp_busy[i] -= 1;
+            let v = f64::from(self.interp_busy[i]);
+            let l = self.lvl_interp(i);
+            self.levels.set(l, now, v);
+            resource_freed = true;
+        }
         self.release(idx);
+        let deferred = self.info[k].deferred;
         let pool = &mut self.pools[p];
         pool.busy -= 1;
         let busy = pool.busy;
+        if deferred {
+            pool.busy_deferred -= 1;
+            let v = f64::from(pool.busy_deferred);
+            let l = self.lvl_pool_deferred(p);
+            self.levels.set(l, now, v);
+        }
         let l = self.lvl_pool_busy(p);
         self.levels.set(l, now, f64::from(busy));
         let pool = &mut self.pools[p];
@@ -585,40 +970,110 @@ impl<'m> Sim<'m> {
             pool.idle += 1;
             self.dispatch(p);
         }
+        if resource_freed {
+            self.dispatch_all();
+        }
     }
 
-    /// Idle agents of pool `p` take waiting calls, by channel priority.
+    /// Every pool with idle staff looks for work (after a counter or an
+    /// interpreter became free).
+    fn dispatch_all(&mut self) {
+        for q in 0..self.np {
+            if self.pools[q].idle > 0 {
+                self.dispatch(q);
+            }
+        }
+    }
+
+    /// Arrival time of the first contact still waiting in class `k`,
+    /// dropping stale entries at the head.
+    #[inline]
+    fn head(&mut self, k: usize) -> Option<f64> {
+        if self.class_len[k] == 0 {
+            return None;
+        }
+        while let Some(&(idx, generation)) = self.queues[k].front() {
+            let call = &self.calls[idx as usize];
+            if call.generation == generation && call.state == State::Waiting {
+                return Some(call.arrival);
+            }
+            self.queues[k].pop_front();
+        }
+        None
+    }
+
+    /// Idle agents of pool `p` take waiting contacts.
     fn dispatch(&mut self, p: usize) {
         let m = self.m;
-        'agents: while self.pools[p].idle > 0 {
-            for &c in &m.pools[p].serves {
-                if let Some(idx) = self.pop_waiting(c) {
-                    self.start_service(idx, p);
-                    continue 'agents;
-                }
+        let routes = &m.pools[p].routes;
+        if let [r] = routes.as_slice() {
+            // One queue: no choice to make.
+            let info = self.info[r.class];
+            while self.pools[p].idle > 0
+                && self.chans[info.channel as usize].counters_busy < info.desk_counters
+                && r.interpreter
+                    .is_none_or(|i| self.interp_busy[i] < self.interp_cap[i])
+                && self.head(r.class).is_some()
+            {
+                let idx = self.pop_waiting(r.class);
+                self.start_service(idx, p, r.interpreter);
             }
             return;
         }
+        while self.pools[p].idle > 0 {
+            let pool = self.pools[p];
+            let reserve = m.pools[p].deferred_share > 0.0
+                && f64::from(pool.busy_deferred)
+                    < (m.pools[p].deferred_share * f64::from(pool.on_duty - pool.leaving)).round();
+            let mut best: Option<((bool, u32, bool, f64), usize)> = None;
+            for (ri, r) in routes.iter().enumerate() {
+                let k = r.class;
+                if self.class_len[k] == 0 {
+                    continue;
+                }
+                let info = self.info[k];
+                if self.chans[info.channel as usize].counters_busy >= info.desk_counters {
+                    continue;
+                }
+                if let Some(i) = r.interpreter
+                    && self.interp_busy[i] >= self.interp_cap[i]
+                {
+                    continue;
+                }
+                let Some(head) = self.head(k) else { continue };
+                let key = (info.deferred != reserve, r.level, !info.appointment, head);
+                let better = match &best {
+                    None => true,
+                    Some((b, _)) => {
+                        (key.0, key.1, key.2) < (b.0, b.1, b.2)
+                            || ((key.0, key.1, key.2) == (b.0, b.1, b.2) && key.3 < b.3)
+                    }
+                };
+                if better {
+                    best = Some((key, ri));
+                }
+            }
+            let Some((_, ri)) = best else { return };
+            let r = routes[ri];
+            let idx = self.pop_waiting(r.class);
+            self.start_service(idx, p, r.interpreter);
+        }
     }
 
-    /// The oldest call still waiting on channel `c`, removed from its queue.
+    /// Removes the head of class `k` (which [`Self::head`] found valid).
     #[inline]
-    fn pop_waiting(&mut self, c: usize) -> Option<u32> {
-        if self.chans[c].queue_len == 0 {
-            return None;
-        }
-        while let Some((idx, generation)) = self.chans[c].queue.pop_front() {
-            let call = &self.calls[idx as usize];
-            if call.generation == generation && call.state == State::Waiting {
-                let ch = &mut self.chans[c];
-                ch.queue_len -= 1;
-                let q = ch.queue_len;
-                let l = self.lvl_queue(c);
-                self.levels.set(l, self.now, f64::from(q));
-                return Some(idx);
-            }
-        }
-        None
+    fn pop_waiting(&mut self, k: usize) -> u32 {
+        let (idx, _) = self.queues[k]
+            .pop_front()
+            .expect("head() found a waiting contact");
+        self.class_len[k] -= 1;
+        let c = self.info[k].channel as usize;
+        let ch = &mut self.chans[c];
+        ch.queue_len -= 1;
+        let q = ch.queue_len;
+        let l = self.lvl_queue(c);
+        self.levels.set(l, self.now, f64::from(q));
+        idx
     }
 
     fn on_abandon(&mut self, idx: u32, generation: u32) {
@@ -628,53 +1083,123 @@ impl<'m> Sim<'m> {
         }
         let now = self.now;
         let c = call.channel as usize;
+        let k = call.class as usize;
         let wait = now - call.arrival;
+        self.class_len[k] -= 1;
         let ch = &mut self.chans[c];
         ch.queue_len -= 1;
         ch.in_system -= 1;
         let q = ch.queue_len;
         let l = self.lvl_queue(c);
         self.levels.set(l, now, f64::from(q));
+        // Mark it so that its queue entry is skipped.
+        self.calls[idx as usize].state = State::Pending;
         self.tally(idx, |k| {
             k.abandoned += 1.0;
             k.wait_abandoned_s += wait;
         });
-        self.after_failure(idx, false);
+        self.after_failure(idx, Failure::Abandoned);
     }
 
-    /// After a busy signal or an abandonment: the caller may call again.
-    fn after_failure(&mut self, idx: u32, busy: bool) {
+    /// After a busy signal, an abandonment or being turned away: the person
+    /// may try again on the same channel, or switch to another.
+    fn after_failure(&mut self, idx: u32, why: Failure) {
         let m = self.m;
         let call = self.calls[idx as usize];
         let channel = &m.channels[call.channel as usize];
-        if let Some(r) = &channel.redial
-            && call.attempt < r.max_attempts
-        {
-            let mut rng = caller_rng(call.seed, call.attempt);
-            let p = if busy { r.after_busy } else { r.after_abandon };
-            if rng.random::<f64>() < p {
-                let delay = r.delay.sample(&mut rng);
-                let patience = match &channel.patience {
+        let now = self.now;
+        match why {
+            Failure::Busy | Failure::Abandoned => {
+                if let Some(r) = &channel.redial
+                    && call.attempt < r.max_attempts
+                {
+                    let mut rng = caller_rng(call.seed, call.attempt);
+                    let p = if why == Failure::Busy {
+                        r.after_busy
+                    } else {
+                        r.after_abandon
+                    };
+                    if rng.random::<f64>() < p {
+                        let delay = r.delay.sample(&mut rng);
+                        let patience = match &channel.patience {
+                            Some(d) => d.sample(&mut rng),
+                            None => f64::INFINITY,
+                        };
+                        self.retry(idx, now + delay, patience, None);
+                        return;
+                    }
+                }
+            }
+            Failure::TurnedAway => {
+                if let Some(r) = &channel.returns {
+                    let mut rng = caller_rng(call.seed, call.attempt);
+                    if rng.random::<f64>() < r.share
+                        && let Some(t) = channel.open.next_open(now + r.after_s)
+                    {
+                        let patience = match &channel.patience {
+                            Some(d) => d.sample(&mut rng),
+                            None => f64::INFINITY,
+                        };
+                        self.retry(idx, t, patience, None);
+                        return;
+                    }
+                }
+            }
+        }
+        if let Some(sw) = &channel.switch {
+            let p = if why == Failure::TurnedAway {
+                sw.after_turned_away
+            } else {
+                sw.after_abandon
+            };
+            let mut rng = caller_rng(call.seed ^ SWITCH_SALT, call.attempt);
+            if p > 0.0 && rng.random::<f64>() < p {
+                let class = &m.classes[call.class as usize];
+                let to = sw.to;
+                let target = m
+                    .class_index(to, class.topic, class.language, false)
+                    .expect("the compiler creates the classes that switches lead to");
+                let handle = m
+                    .handle(class.topic, to)
+                    .expect("the compiler checks handle times for switch targets")
+                    .sample(&mut rng);
+                let delay = sw.delay.sample(&mut rng);
+                let patience = match &m.channels[to].patience {
                     Some(d) => d.sample(&mut rng),
                     None => f64::INFINITY,
                 };
+                self.tally(idx, |k| k.switched_out += 1.0);
                 let call = &mut self.calls[idx as usize];
-                call.state = State::RedialPending;
-                call.patience = patience;
-                call.attempt += 1;
-                call.generation = call.generation.wrapping_add(1);
-                let generation = call.generation;
-                self.cal
-                    .schedule(self.now + delay, Kind::Redial, idx, generation);
+                call.handle = handle;
+                call.class = target as u32;
+                call.channel = to as u32;
+                call.attempt = 0; // retry() makes it 1
+                call.switched = true;
+                self.retry(idx, now + delay, patience, Some(()));
                 return;
             }
         }
         self.release(idx);
     }
 
+    /// Schedules the next attempt of a contact at `at`.
+    fn retry(&mut self, idx: u32, at: f64, patience: f64, _switch: Option<()>) {
+        let call = &mut self.calls[idx as usize];
+        call.state = State::Pending;
+        call.patience = patience;
+        call.attempt += 1;
+        call.generation = call.generation.wrapping_add(1);
+        let generation = call.generation;
+        if at <= self.m.horizon_s {
+            self.cal.schedule(at, Kind::Redial, idx, generation);
+        } else {
+            // Beyond the horizon: it stays pending and is counted as such.
+        }
+    }
+
     fn on_redial(&mut self, idx: u32, generation: u32) {
         let call = &self.calls[idx as usize];
-        if call.generation == generation && call.state == State::RedialPending {
+        if call.generation == generation && call.state == State::Pending {
             self.offer(idx);
         }
     }
@@ -690,6 +1215,7 @@ impl<'m> Sim<'m> {
         }
         let pool = &mut self.pools[p];
         let staying = pool.on_duty - pool.leaving;
+        let shrinking = target < staying;
         if target > staying {
             let mut add = target - staying;
             let back = add.min(pool.leaving);
@@ -707,11 +1233,51 @@ impl<'m> Sim<'m> {
         let on = pool.on_duty;
         let l = self.lvl_on_duty(p);
         self.levels.set(l, now, f64::from(on));
+        if shrinking {
+            // Desk visitors still waiting when the last staff who could
+            // serve them leave are sent home.
+            for j in 0..self.pool_desks[p].len() {
+                let c = self.pool_desks[p][j];
+                if self.chans[c].queue_len > 0 && !self.desk_staffed(c) {
+                    self.send_home(c);
+                }
+            }
+        }
         self.dispatch(p);
     }
 
+    fn desk_staffed(&self, c: usize) -> bool {
+        self.m.channels[c]
+            .pools
+            .iter()
+            .any(|&p| self.pools[p].on_duty > self.pools[p].leaving)
+    }
+
+    /// Turns away everyone waiting at desk `c`.
+    fn send_home(&mut self, c: usize) {
+        let m = self.m;
+        for k in 0..m.classes.len() {
+            if self.info[k].channel as usize != c {
+                continue;
+            }
+            while self.head(k).is_some() {
+                let idx = self.pop_waiting(k);
+                self.chans[c].in_system -= 1;
+                self.calls[idx as usize].state = State::Pending;
+                self.tally(idx, |k| k.turned_away += 1.0);
+                self.after_failure(idx, Failure::TurnedAway);
+            }
+        }
+    }
+
     fn on_hours(&mut self, c: usize, k: usize) {
-        self.chans[c].open = k.is_multiple_of(2);
+        let open = k.is_multiple_of(2);
+        self.chans[c].open = open;
+        self.chans[c].close_at = if open {
+            self.hours[c].get(k + 1).copied().unwrap_or(f64::INFINITY)
+        } else {
+            f64::INFINITY
+        };
         if let Some(&t) = self.hours[c].get(k + 1)
             && t < self.m.horizon_s
         {
@@ -719,46 +1285,108 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn finish(mut self) -> RepOutcome {
+    fn on_interpreter(&mut self, i: usize, k: usize) {
+        let open = k.is_multiple_of(2);
+        self.interp_cap[i] = if open {
+            self.m.interpreters[i].capacity
+        } else {
+            0
+        };
+        if let Some(&t) = self.interp_hours[i].get(k + 1)
+            && t < self.m.horizon_s
+        {
+            self.cal
+                .schedule(t, Kind::Interpreter, i as u32, (k + 1) as u32);
+        }
+        if open {
+            self.dispatch_all();
+        }
+    }
+
+    /// Backlog snapshot per channel at the end of interval `i`.
+    fn on_tick(&mut self, i: usize) {
+        self.snapshot(i);
+        if i + 2 < self.m.n_intervals {
+            let t = (i + 2) as f64 * self.m.interval_s;
+            self.cal.schedule(t, Kind::Tick, (i + 1) as u32, 0);
+        }
+    }
+
+    fn snapshot(&mut self, i: usize) {
+        let now = self.now;
+        let mut oldest = vec![f64::INFINITY; self.nc];
+        for k in 0..self.m.classes.len() {
+            if let Some(a) = self.head(k) {
+                let c = self.info[k].channel as usize;
+                oldest[c] = oldest[c].min(a);
+            }
+        }
+        for (c, o) in oldest.into_iter().enumerate() {
+            let age = if o.is_finite() { now - o } else { 0.0 };
+            self.snapshots[i * self.nc + c] = (f64::from(self.chans[c].queue_len), age);
+        }
+    }
+
+    fn finish(mut self) -> (RepOutcome, T) {
         let now = self.m.horizon_s;
+        self.now = now;
+        self.snapshot(self.m.n_intervals - 1);
         for l in 0..self.levels.n {
             self.levels.integrate(l, now);
         }
         let nc = self.nc;
         let np = self.np;
-        let mut redial_pending = vec![0.0; nc];
+        let ni = self.m.interpreters.len();
+        let mut pending = vec![0.0; nc];
         for i in 0..self.calls.len() {
             let call = self.calls[i];
             match call.state {
                 State::Waiting => self.tally(i as u32, |k| k.waiting_at_end += 1.0),
-                State::RedialPending => redial_pending[call.channel as usize] += 1.0,
+                State::Pending => pending[call.channel as usize] += 1.0,
                 _ => {}
             }
         }
         let lv = &self.levels;
         let channels = (0..nc)
-            .map(|c| ChannelTotals {
-                counts: self.kpi_counts[c],
-                queue_area: lv.kpi_area[c],
-                busy_area: lv.kpi_area[nc + c],
-                max_queue: self.max_queue[c],
-                redial_pending_at_end: redial_pending[c],
+            .map(|c| {
+                let mut counts = Counts::default();
+                for (k, class) in self.m.classes.iter().enumerate() {
+                    if class.channel == c {
+                        counts.add(&self.kpi_counts[k]);
+                    }
+                }
+                ChannelTotals {
+                    counts,
+                    queue_area: lv.kpi_area[c],
+                    busy_area: lv.kpi_area[nc + c],
+                    max_queue: self.max_queue[c],
+                    max_wait_s: self.max_wait[c],
+                    redial_pending_at_end: pending[c],
+                }
             })
             .collect();
         let pools = (0..np)
             .map(|p| PoolTally {
                 on_duty_area: lv.kpi_area[2 * nc + p],
                 busy_area: lv.kpi_area[2 * nc + np + p],
+                deferred_area: lv.kpi_area[2 * nc + 2 * np + p],
+                handled: self.pool_kpi[p].handled,
+                interpreted: self.pool_kpi[p].interpreted,
             })
             .collect();
+        let interpreter_busy_area = (0..ni).map(|i| lv.kpi_area[2 * nc + 3 * np + i]).collect();
         let mut channel_intervals = Vec::with_capacity(self.m.n_intervals * nc);
         let mut pool_intervals = Vec::with_capacity(self.m.n_intervals * np);
         for i in 0..self.m.n_intervals {
             let area = &lv.area[i * lv.n..(i + 1) * lv.n];
             for p in 0..np {
+                let pc = self.pool_counts[i * np + p];
                 pool_intervals.push(PoolTally {
                     on_duty_area: area[2 * nc + p],
                     busy_area: area[2 * nc + np + p],
+                    deferred_area: area[2 * nc + 2 * np + p],
+                    handled: pc.handled,
+                    interpreted: pc.interpreted,
                 });
             }
             for c in 0..nc {
@@ -767,21 +1395,60 @@ impl<'m> Sim<'m> {
                     .iter()
                     .map(|&p| area[2 * nc + p])
                     .sum();
+                let (backlog_end, oldest_age_end_s) = self.snapshots[i * nc + c];
                 channel_intervals.push(ChannelInterval {
                     counts: self.counts[i * nc + c],
                     queue_area: area[c],
                     busy_area: area[nc + c],
                     on_duty_area,
+                    backlog_end,
+                    oldest_age_end_s,
                 });
             }
         }
-        RepOutcome {
+        let mut topic_counts = vec![Counts::default(); nc * self.nt];
+        for (k, class) in self.m.classes.iter().enumerate() {
+            topic_counts[class.channel * self.nt + class.topic].add(&self.kpi_counts[k]);
+        }
+        let outcome = RepOutcome {
             replication: self.replication,
             channels,
+            topic_counts,
             pools,
+            interpreter_busy_area,
             channel_intervals,
             pool_intervals,
             events: self.events,
-        }
+        };
+        (outcome, self.tracer)
     }
+}
+
+/// This replication's roster of pool `p`: the roster's shape applied to the
+/// staff present each day (absence drawn per day from the pool's own
+/// stream, so that it does not depend on anything else).
+fn duty_steps(m: &Model, p: usize, replication: u64) -> Vec<(f64, u32)> {
+    let pool = &m.pools[p];
+    if pool.absence <= 0.0 {
+        return pool.duty_steps(m.horizon_s);
+    }
+    let mut rng = stream(m.seed, replication, Process::Absence, p);
+    let present: Vec<u32> = (0..m.days)
+        .map(
+            |_| match rand_distr::Binomial::new(u64::from(pool.headcount), 1.0 - pool.absence) {
+                Ok(b) => b.sample(&mut rng) as u32,
+                Err(_) => pool.headcount,
+            },
+        )
+        .collect();
+    let mut out: Vec<(f64, u32)> = pool
+        .duty_shape(m.horizon_s)
+        .into_iter()
+        .map(|(t, f)| {
+            let day = ((t / DAY_S) as usize).min(present.len() - 1);
+            (t, staff_on_duty(present[day], f))
+        })
+        .collect();
+    out.dedup_by(|b, a| a.1 == b.1);
+    out
 }

@@ -1,34 +1,46 @@
-//! What one replication produces: counts and time integrals per channel and
-//! pool, for the whole measured period (after warm-up) and per reporting
-//! interval. Everything is streamed while simulating: memory depends on the
-//! number of intervals, never on the number of contacts.
+//! What one replication produces: counts and time integrals per channel,
+//! topic and pool, for the whole measured period (after warm-up) and per
+//! reporting interval. Everything is streamed while simulating: memory
+//! depends on the number of intervals, never on the number of contacts.
 
 /// Contact counts, attributed to the interval in which the attempt arrived.
-/// Every offered attempt ends as exactly one of answered, abandoned, blocked
-/// or waiting at the end: `offered = answered + abandoned + blocked +
-/// waiting_at_end`.
+/// Every offered attempt ends as exactly one of answered, abandoned,
+/// blocked, turned away or waiting at the end: `offered = answered +
+/// abandoned + blocked + turned_away + waiting_at_end`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Counts {
-    /// First attempts (new callers), whether the channel was open or not.
+    /// First attempts (new contacts), whether the channel was open or not.
     pub first_attempts: f64,
-    /// Attempts that reached an open channel (first calls and redials).
+    /// Attempts that reached an open channel (first attempts, redials,
+    /// returns and switched-in contacts).
     pub offered: f64,
-    /// Of those, redials.
+    /// Of those, repeat attempts: phone redials and desk visitors coming back.
     pub redials: f64,
+    /// Of those, contacts that came from another channel.
+    pub switched_in: f64,
+    /// Of those, desk visitors with a booked slot.
+    pub appointments: f64,
+    /// Of those, attempts that arrived while no one on duty could serve them.
+    pub unstaffed: f64,
     /// Attempts that started service.
     pub answered: f64,
     /// Answered with a wait of at most the service-level threshold.
     pub answered_within: f64,
     /// Answered without waiting at all.
     pub answered_at_once: f64,
-    /// Hung up while waiting.
+    /// Gave up while waiting.
     pub abandoned: f64,
     /// Found every line busy.
     pub blocked: f64,
+    /// Desk visitors turned away (at the gate, or sent home when staff left).
+    pub turned_away: f64,
     /// Still waiting when the horizon ended.
     pub waiting_at_end: f64,
     /// Attempts made while the channel was closed (not offered).
     pub closed: f64,
+    /// Failed attempts (blocked, abandoned, turned away) whose person then
+    /// turned to another channel.
+    pub switched_out: f64,
     /// Sum of the waits of answered attempts, seconds.
     pub wait_answered_s: f64,
     /// Sum of the waits of abandoned attempts, seconds.
@@ -41,13 +53,18 @@ impl Counts {
         self.first_attempts += o.first_attempts;
         self.offered += o.offered;
         self.redials += o.redials;
+        self.switched_in += o.switched_in;
+        self.appointments += o.appointments;
+        self.unstaffed += o.unstaffed;
         self.answered += o.answered;
         self.answered_within += o.answered_within;
         self.answered_at_once += o.answered_at_once;
         self.abandoned += o.abandoned;
         self.blocked += o.blocked;
+        self.turned_away += o.turned_away;
         self.waiting_at_end += o.waiting_at_end;
         self.closed += o.closed;
+        self.switched_out += o.switched_out;
         self.wait_answered_s += o.wait_answered_s;
         self.wait_abandoned_s += o.wait_abandoned_s;
     }
@@ -58,13 +75,16 @@ impl Counts {
 pub struct ChannelTotals {
     /// Counts of attempts arriving after warm-up.
     pub counts: Counts,
-    /// Time integral of the number waiting, call-seconds.
+    /// Time integral of the number waiting, contact-seconds.
     pub queue_area: f64,
     /// Time integral of agents busy on this channel, agent-seconds.
     pub busy_area: f64,
-    /// Longest queue seen.
+    /// Longest queue (backlog) seen.
     pub max_queue: u32,
-    /// Callers waiting for their redial when the horizon ended.
+    /// Longest wait of an answered contact, seconds.
+    pub max_wait_s: f64,
+    /// People waiting for their redial, return or switch when the horizon
+    /// ended.
     pub redial_pending_at_end: f64,
 }
 
@@ -73,13 +93,18 @@ pub struct ChannelTotals {
 pub struct ChannelInterval {
     /// Counts of attempts arriving in the interval.
     pub counts: Counts,
-    /// Time integral of the number waiting, call-seconds.
+    /// Time integral of the number waiting, contact-seconds.
     pub queue_area: f64,
     /// Time integral of agents busy on this channel, agent-seconds.
     pub busy_area: f64,
     /// Time integral of agents on duty in the pools serving the channel,
     /// agent-seconds.
     pub on_duty_area: f64,
+    /// Contacts waiting (the backlog) at the end of the interval.
+    pub backlog_end: f64,
+    /// Age of the oldest waiting contact at the end of the interval,
+    /// seconds (0 when none waits).
+    pub oldest_age_end_s: f64,
 }
 
 /// One pool over the measured period, or in one interval.
@@ -89,6 +114,12 @@ pub struct PoolTally {
     pub on_duty_area: f64,
     /// Time integral of staff busy, agent-seconds.
     pub busy_area: f64,
+    /// Time integral of staff busy on deferred work (e-mail), agent-seconds.
+    pub deferred_area: f64,
+    /// Contacts whose service started.
+    pub handled: f64,
+    /// Of those, served through an interpreter.
+    pub interpreted: f64,
 }
 
 /// Everything one replication measured.
@@ -98,8 +129,13 @@ pub struct RepOutcome {
     pub replication: u64,
     /// Per channel, after warm-up.
     pub channels: Vec<ChannelTotals>,
+    /// Per channel and topic, after warm-up: `channel * n_topics + topic`.
+    pub topic_counts: Vec<Counts>,
     /// Per pool, after warm-up.
     pub pools: Vec<PoolTally>,
+    /// Per interpreting service: time integral of sessions in progress
+    /// after warm-up, session-seconds.
+    pub interpreter_busy_area: Vec<f64>,
     /// Per interval and channel: index `interval * n_channels + channel`.
     pub channel_intervals: Vec<ChannelInterval>,
     /// Per interval and pool: index `interval * n_pools + pool`.

@@ -5,13 +5,17 @@ use std::path::Path;
 
 use crate::dist::Dist;
 use crate::scenario::{
-    ChannelKind, Diagnostic, Diagnostics, DistKind, DistSpec, LoadedScenario, Scenario, SourceMap,
-    WeekHours, closest_hint, suggest_list,
+    ChannelKind, Clock, Closing, Diagnostic, Diagnostics, DistKind, DistSpec, LoadedScenario,
+    Scenario, SourceMap, WeekHours, closest_hint, suggest_list,
 };
+use crate::units::parse_time_of_day;
 
 use super::schedule::{Intervals, day_ranges};
 use super::surge::daily_volumes;
-use super::{Channel, DAY_S, DemandStream, Model, Piece, Pool, RedialModel};
+use super::{
+    Channel, Class, DAY_S, DemandStream, Interpreter, Language, Model, Piece, Pool, RedialModel,
+    ReturnModel, Route, SwitchModel,
+};
 
 /// Longest horizon accepted, days (ten years).
 const MAX_DAYS: u32 = 3660;
@@ -178,21 +182,47 @@ impl Checker<'_> {
             );
         }
 
+        // Languages.
+        let mut languages: Vec<Language> = Vec::new();
+        for (name, l) in &sc.languages {
+            let path = crate::scenario::join_path("languages", name);
+            let f = l.handle_factor.unwrap_or(1.0);
+            if !(f > 0.0 && f.is_finite()) {
+                self.err(
+                    format!("{path}.handle_factor"),
+                    format!("must be more than 0 (got {f})"),
+                );
+            }
+            languages.push(Language {
+                name: name.clone(),
+                handle_factor: f,
+            });
+        }
+        let explicit_languages = !languages.is_empty();
+        if !explicit_languages {
+            languages.push(Language {
+                name: "all".into(),
+                handle_factor: 1.0,
+            });
+        }
+        let language_names: Vec<&str> = sc.languages.keys().map(String::as_str).collect();
+        let nl = languages.len();
+
         // Channels.
         let mut channels = Vec::new();
         for (name, ch) in &sc.channels {
             let path = crate::scenario::join_path("channels", name);
-            if ch.kind != ChannelKind::Phone {
-                self.err_hint(
-                    format!("{path}.kind"),
-                    format!("channel kind `{:?}` is not available yet", ch.kind).to_lowercase(),
-                    "this version simulates phone channels (kind = \"phone\"); e-mail and desks are planned".into(),
-                );
-            }
+            self.channel_keys(&path, ch);
             if ch.lines == Some(0) {
                 self.err(
                     format!("{path}.lines"),
                     "must be at least 1 (leave it out for unlimited lines)",
+                );
+            }
+            if ch.counters == Some(0) {
+                self.err(
+                    format!("{path}.counters"),
+                    "must be at least 1 (leave it out for unlimited counters)",
                 );
             }
             let patience = ch
@@ -237,85 +267,173 @@ impl Checker<'_> {
                     format!("must be a share above 0 and at most 1 (got {sl_target})"),
                 );
             }
-            let open = match &ch.hours {
-                None => Intervals::always(horizon_s),
-                Some(h) => self.hours(&format!("{path}.hours"), h, first_weekday, days),
+            let answer_within_s = match (ch.kind, ch.answer_within) {
+                (_, Some(d)) => {
+                    if d.secs() <= 0.0 && ch.kind != ChannelKind::Phone {
+                        self.err(format!("{path}.answer_within"), "must be more than 0");
+                    }
+                    d.secs()
+                }
+                (ChannelKind::Phone, None) => 20.0,
+                (kind, None) => {
+                    let example = if kind == ChannelKind::Email {
+                        "answer_within = \"2d\" (answered within two days)"
+                    } else {
+                        "answer_within = \"30m\" (served within half an hour)"
+                    };
+                    self.err_hint(
+                        path.clone(),
+                        format!(
+                            "missing `answer_within`: the service-level threshold of this {}",
+                            kind_name(kind)
+                        ),
+                        format!("e.g. {example}"),
+                    );
+                    0.0
+                }
             };
+            let open = match &ch.hours {
+                Some(h) if ch.kind != ChannelKind::Email => {
+                    self.hours(&format!("{path}.hours"), h, first_weekday, days)
+                }
+                _ => Intervals::always(horizon_s),
+            };
+            let clock = ch.clock.unwrap_or(if ch.business_hours.is_some() {
+                Clock::Business
+            } else {
+                Clock::Calendar
+            });
+            let business = match (clock, &ch.business_hours) {
+                (Clock::Business, Some(h)) if ch.kind == ChannelKind::Email => {
+                    let iv = self.hours(&format!("{path}.business_hours"), h, first_weekday, days);
+                    let prefix = iv.prefix();
+                    Some((iv, prefix))
+                }
+                (Clock::Business, None) if ch.kind == ChannelKind::Email => {
+                    self.err_hint(
+                        format!("{path}.clock"),
+                        "a business clock needs `business_hours`",
+                        "e.g. business_hours = { weekdays = \"08:00-17:00\" }, or clock = \"calendar\"".into(),
+                    );
+                    None
+                }
+                _ => None,
+            };
+            let returns = ch.returns.as_ref().map(|r| {
+                self.share(&format!("{path}.returns.share"), r.share);
+                let after_s = r.after.map_or(DAY_S, |d| d.secs());
+                if after_s <= 0.0 {
+                    self.err(format!("{path}.returns.after"), "must be more than 0");
+                }
+                ReturnModel {
+                    share: r.share,
+                    after_s,
+                }
+            });
+            let appointment_share = ch.appointments.as_ref().map_or(0.0, |a| {
+                self.share(&format!("{path}.appointments.share"), a.share);
+                a.share
+            });
             channels.push(Channel {
                 name: name.clone(),
+                kind: ch.kind,
                 lines: ch.lines,
+                counters: ch.counters,
                 patience,
                 redial,
-                answer_within_s: ch.answer_within.map_or(20.0, |d| d.secs()),
+                answer_within_s,
                 sl_target,
                 open,
+                business,
+                closing: ch.closing.unwrap_or(Closing::ServeAll),
+                returns,
+                appointment_share,
+                switch: None,
+                mean_handle_s: 0.0,
                 pools: Vec::new(),
             });
         }
-
-        // Pools.
-        let mut pools = Vec::new();
-        for (name, p) in &sc.pools {
-            let path = crate::scenario::join_path("pools", name);
-            let mut serves = Vec::new();
-            if p.serves.is_empty() {
+        // Switches (need every channel's index).
+        for (c, (name, ch)) in sc.channels.iter().enumerate() {
+            let Some(sw) = &ch.switch else { continue };
+            let path = format!("{}.switch", crate::scenario::join_path("channels", name));
+            let to = self.resolve(&format!("{path}.to"), "channel", &sw.to, &channel_names);
+            if to == Some(c) {
+                self.err(format!("{path}.to"), "a channel cannot switch to itself");
+            }
+            self.share(&format!("{path}.after_abandon"), sw.after_abandon);
+            self.share(&format!("{path}.after_turned_away"), sw.after_turned_away);
+            if ch.kind == ChannelKind::Phone && sw.after_turned_away > 0.0 {
                 self.err_hint(
-                    format!("{path}.serves"),
-                    "the pool serves no channel",
-                    suggest_list(&channel_names),
+                    format!("{path}.after_turned_away"),
+                    "phone callers are never turned away (they hear a busy signal)",
+                    "use after_abandon: it covers callers who gave up after a busy signal or a wait".into(),
                 );
             }
-            for (i, ch) in p.serves.iter().enumerate() {
-                if let Some(c) = self.resolve(
-                    &format!("{path}.serves[{i}]"),
-                    "channel",
-                    ch,
-                    &channel_names,
+            let delay = match &sw.delay {
+                Some(d) => self.dist(&format!("{path}.delay"), d, true),
+                None => Some(Dist::Deterministic(0.0)),
+            };
+            if let (Some(to), Some(delay)) = (to, delay) {
+                channels[c].switch = Some(SwitchModel {
+                    to,
+                    after_abandon: sw.after_abandon,
+                    after_turned_away: sw.after_turned_away,
+                    delay,
+                });
+            }
+        }
+
+        // Interpreters.
+        let mut interpreters = Vec::new();
+        for (name, it) in &sc.interpreters {
+            let path = crate::scenario::join_path("interpreters", name);
+            let mut langs = vec![false; nl];
+            if it.languages.is_empty() {
+                self.err(format!("{path}.languages"), "lists no language");
+            }
+            for (j, l) in it.languages.iter().enumerate() {
+                if let Some(i) = self.resolve(
+                    &format!("{path}.languages[{j}]"),
+                    "language",
+                    l,
+                    &language_names,
                 ) {
-                    if serves.contains(&c) {
-                        self.err(
-                            format!("{path}.serves[{i}]"),
-                            format!("`{ch}` is listed twice"),
-                        );
-                    }
-                    serves.push(c);
+                    langs[i] = true;
                 }
             }
-            let on_duty = match &p.hours {
+            if it.capacity == 0 {
+                self.err(
+                    format!("{path}.capacity"),
+                    "must be at least 1 session at once",
+                );
+            }
+            let open = match &it.hours {
                 None => Intervals::always(horizon_s),
                 Some(h) => self.hours(&format!("{path}.hours"), h, first_weekday, days),
             };
-            pools.push(Pool {
+            interpreters.push(Interpreter {
                 name: name.clone(),
-                headcount: p.headcount,
-                serves,
-                on_duty,
+                languages: langs,
+                capacity: it.capacity,
+                extra_s: it.extra.secs(),
+                open,
             });
         }
-        // Each channel's pools by priority: position in the pool's list, then pool order.
-        for (c, ch) in channels.iter_mut().enumerate() {
-            let mut ranked: Vec<(usize, usize)> = pools
-                .iter()
-                .enumerate()
-                .filter_map(|(p, pool)| {
-                    pool.serves
-                        .iter()
-                        .position(|&s| s == c)
-                        .map(|rank| (rank, p))
-                })
-                .collect();
-            ranked.sort();
-            ch.pools = ranked.into_iter().map(|(_, p)| p).collect();
-        }
 
-        // Topics: handle keys must name channels.
-        for (name, topic) in &sc.topics {
-            for key in topic.handle.keys() {
-                let path = format!(
-                    "{}.handle.{key}",
-                    crate::scenario::join_path("topics", name)
-                );
-                if !channel_names.contains(&key.as_str()) {
+        // Topics: handle times, channel and language shares.
+        let nc = channels.len();
+        let nt = topic_names.len();
+        let mut handles: Vec<Option<Dist>> = vec![None; nt * nc];
+        let mut topic_channels: Vec<Option<Vec<(usize, f64)>>> = vec![None; nt];
+        let mut topic_languages: Vec<Vec<f64>> = Vec::with_capacity(nt);
+        for (t, (name, topic)) in sc.topics.iter().enumerate() {
+            let tpath = crate::scenario::join_path("topics", name);
+            for (key, spec) in &topic.handle {
+                let path = format!("{tpath}.handle.{key}");
+                if let Some(c) = channel_names.iter().position(|n| n == key) {
+                    handles[t * nc + c] = self.dist(&path, spec, false);
+                } else {
                     self.err_hint(
                         path,
                         format!("unknown channel `{key}`"),
@@ -323,56 +441,470 @@ impl Checker<'_> {
                     );
                 }
             }
+            if let Some(shares) = &topic.channels {
+                let list = self.shares(
+                    &format!("{tpath}.channels"),
+                    shares,
+                    "channel",
+                    &channel_names,
+                );
+                topic_channels[t] = Some(list);
+            }
+            let mut lang = vec![0.0; nl];
+            match (&topic.languages, explicit_languages) {
+                (Some(shares), true) => {
+                    for (l, v) in self.shares(
+                        &format!("{tpath}.languages"),
+                        shares,
+                        "language",
+                        &language_names,
+                    ) {
+                        lang[l] = v;
+                    }
+                }
+                (Some(_), false) => self.err_hint(
+                    format!("{tpath}.languages"),
+                    "the scenario defines no languages",
+                    "add a [languages.ID] table for each language, e.g. [languages.uk]".into(),
+                ),
+                (None, true) => self.err_hint(
+                    tpath.clone(),
+                    "missing `languages`: the shares of this topic's contacts per language",
+                    format!(
+                        "e.g. languages = {{ {} = 1.0 }}; languages defined: {}",
+                        language_names[0],
+                        language_names.join(", ")
+                    ),
+                ),
+                (None, false) => lang[0] = 1.0,
+            }
+            let mut acc = 0.0;
+            let cumulative: Vec<f64> = lang
+                .iter()
+                .map(|v| {
+                    acc += v;
+                    acc
+                })
+                .collect();
+            topic_languages.push(cumulative);
         }
 
-        // Demand.
-        let mut demands = Vec::new();
+        // Demand streams, from [[demand]] and [[newcomers]].
+        let mut demands: Vec<DemandStream> = Vec::new();
         for (i, d) in sc.demand.iter().enumerate() {
             let path = format!("demand[{i}]");
             let topic = self.resolve(&format!("{path}.topic"), "topic", &d.topic, &topic_names);
-            let channel = self.resolve(
-                &format!("{path}.channel"),
-                "channel",
-                &d.channel,
-                &channel_names,
-            );
-            let handle = match (topic, channel) {
-                (Some(_), Some(_)) => match sc.topics[&d.topic].handle.get(&d.channel) {
-                    Some(spec) => self.dist(
-                        &format!(
-                            "{}.handle.{}",
-                            crate::scenario::join_path("topics", &d.topic),
-                            d.channel
-                        ),
-                        spec,
-                        false,
-                    ),
-                    None => {
-                        self.err_hint(
-                            format!("{}.handle", crate::scenario::join_path("topics", &d.topic)),
-                            format!("no handle time for channel `{}`, which demand[{i}] sends this topic to", d.channel),
-                            format!("add handle.{} = {{ dist = \"lognormal\", mean = \"7m\", sd = \"3m\" }}", d.channel),
-                        );
-                        None
-                    }
-                },
-                _ => None,
+            let daily = if d.rate.is_some() {
+                self.rate_only(&path, d)
+            } else {
+                self.daily(
+                    &path,
+                    d.rate.is_some(),
+                    d.per_day,
+                    d.weekday_factors.as_ref(),
+                    &d.surges,
+                    days,
+                    first_weekday,
+                )
             };
-            let pieces = channel
-                .and_then(|c| self.demand_pieces(&path, d, &channels[c].open, first_weekday, days));
-            if let (Some(topic), Some(channel), Some(handle), Some(pieces)) =
-                (topic, channel, handle, pieces)
-            {
+            if let Some(w) = &d.hour_weights {
+                self.hour_weights(&format!("{path}.hour_weights"), w);
+            }
+            let Some(topic) = topic else { continue };
+            let Some(targets) = self.targets(
+                &path,
+                d.channel.as_deref(),
+                topic,
+                &topic_channels,
+                &channel_names,
+                &sc.topics,
+            ) else {
+                continue;
+            };
+            let Some(daily) = daily else { continue };
+            for (c, share) in targets {
+                let Some(handle) =
+                    self.handle_for(&handles, nc, topic, c, &sc.topics, &channel_names, &path)
+                else {
+                    continue;
+                };
+                let pieces = match (&daily, d.rate) {
+                    (_, Some(rate)) => {
+                        rate_pieces(rate.as_per_sec() * share, &channels[c].open, horizon_s)
+                    }
+                    (v, None) => {
+                        let scaled: Vec<f64> = v.iter().map(|x| x * share).collect();
+                        pieces_from_daily(
+                            &scaled,
+                            d.hour_weights.as_deref(),
+                            &channels[c].open,
+                            horizon_s,
+                        )
+                    }
+                };
                 demands.push(DemandStream {
                     topic,
-                    channel,
+                    channel: c,
                     pieces,
                     handle,
+                    origin: path.clone(),
                 });
             }
         }
+        for (i, n) in sc.newcomers.iter().enumerate() {
+            let path = format!("newcomers[{i}]");
+            if n.per_day.is_none() && n.surges.is_empty() {
+                self.err_hint(
+                    path.clone(),
+                    "no newcomers: give `per_day`, `surges` or both",
+                    "e.g. per_day = 50 and surges = [{ shape = \"ramp_decay\", start = 2022-03-07, to_peak = \"14d\", half_life = \"30d\", peak_per_day = 900 }]".into(),
+                );
+            }
+            if n.contacts.is_empty() {
+                self.err_hint(
+                    format!("{path}.contacts"),
+                    "newcomers who make no contacts have no effect",
+                    "e.g. contacts = [{ topic = \"protection\", per_person = 1.2, delay = { dist = \"exponential\", mean = \"5d\" } }]".into(),
+                );
+            }
+            let daily = self.daily(
+                &path,
+                false,
+                Some(n.per_day.unwrap_or(0.0)),
+                n.weekday_factors.as_ref(),
+                &n.surges,
+                days,
+                first_weekday,
+            );
+            for (j, k) in n.contacts.iter().enumerate() {
+                let cpath = format!("{path}.contacts[{j}]");
+                if !(k.per_person >= 0.0 && k.per_person.is_finite()) {
+                    self.err(
+                        format!("{cpath}.per_person"),
+                        format!(
+                            "must be 0 or more contacts per newcomer (got {})",
+                            k.per_person
+                        ),
+                    );
+                }
+                let delay = self.dist(&format!("{cpath}.delay"), &k.delay, true);
+                if let Some(w) = &k.hour_weights {
+                    self.hour_weights(&format!("{cpath}.hour_weights"), w);
+                }
+                let topic =
+                    self.resolve(&format!("{cpath}.topic"), "topic", &k.topic, &topic_names);
+                let Some(topic) = topic else { continue };
+                let Some(targets) = self.targets(
+                    &cpath,
+                    k.channel.as_deref(),
+                    topic,
+                    &topic_channels,
+                    &channel_names,
+                    &sc.topics,
+                ) else {
+                    continue;
+                };
+                let (Some(daily), Some(delay)) = (&daily, delay) else {
+                    continue;
+                };
+                let contacts = convolve_days(daily, &delay, k.per_person);
+                for (c, share) in targets {
+                    let Some(handle) =
+                        self.handle_for(&handles, nc, topic, c, &sc.topics, &channel_names, &cpath)
+                    else {
+                        continue;
+                    };
+                    let mut scaled: Vec<f64> = contacts.iter().map(|x| x * share).collect();
+                    if k.hour_weights.is_none() {
+                        carry_to_open_days(&mut scaled, &channels[c].open);
+                    }
+                    demands.push(DemandStream {
+                        topic,
+                        channel: c,
+                        pieces: pieces_from_daily(
+                            &scaled,
+                            k.hour_weights.as_deref(),
+                            &channels[c].open,
+                            horizon_s,
+                        ),
+                        handle,
+                        origin: cpath.clone(),
+                    });
+                }
+            }
+        }
+
+        // Queue classes: every (channel, topic, language) that demand or a
+        // switch can produce, plus desk appointments.
+        let mut wanted = vec![false; nc * nt * nl * 2];
+        let key =
+            |c: usize, t: usize, l: usize, a: bool| ((c * nt + t) * nl + l) * 2 + usize::from(a);
+        let lang_share = |t: usize, l: usize| {
+            let cum = &topic_languages[t];
+            cum[l] - if l == 0 { 0.0 } else { cum[l - 1] }
+        };
+        for d in &demands {
+            for l in 0..nl {
+                if lang_share(d.topic, l) > 0.0 {
+                    wanted[key(d.channel, d.topic, l, false)] = true;
+                    if channels[d.channel].appointment_share > 0.0 {
+                        wanted[key(d.channel, d.topic, l, true)] = true;
+                    }
+                }
+            }
+        }
+        // Switch targets, until nothing changes (switches may chain).
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for c in 0..nc {
+                let Some(sw) = &channels[c].switch else {
+                    continue;
+                };
+                for t in 0..nt {
+                    for l in 0..nl {
+                        let from = wanted[key(c, t, l, false)] || wanted[key(c, t, l, true)];
+                        if from && !wanted[key(sw.to, t, l, false)] {
+                            wanted[key(sw.to, t, l, false)] = true;
+                            changed = true;
+                            if handles[t * nc + sw.to].is_none() {
+                                self.err_hint(
+                                    format!("{}.handle", crate::scenario::join_path("topics", topic_names[t])),
+                                    format!(
+                                        "no handle time for channel `{}`, to which channels.{}.switch sends this topic",
+                                        channel_names[sw.to], channel_names[c]
+                                    ),
+                                    format!("add handle.{} = {{ dist = \"lognormal\", mean = \"7m\", sd = \"3m\" }}", channel_names[sw.to]),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut classes = Vec::new();
+        let mut class_of = vec![usize::MAX; wanted.len()];
+        for c in 0..nc {
+            for t in 0..nt {
+                for l in 0..nl {
+                    for a in [false, true] {
+                        if wanted[key(c, t, l, a)] {
+                            class_of[key(c, t, l, a)] = classes.len();
+                            classes.push(Class {
+                                channel: c,
+                                topic: t,
+                                language: l,
+                                appointment: a,
+                                pools: Vec::new(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+
+        // Pools and their routes.
+        let mut pools = Vec::new();
+        for (name, p) in &sc.pools {
+            let path = crate::scenario::join_path("pools", name);
+            if p.serves.is_empty() {
+                self.err_hint(
+                    format!("{path}.serves"),
+                    "the pool serves nothing",
+                    format!(
+                        "list channels (or \"channel:topic\" pairs): {}",
+                        suggest_list(&channel_names)
+                    ),
+                );
+            }
+            if p.headcount > 1_000_000 {
+                self.err(format!("{path}.headcount"), "must be at most 1000000");
+            }
+            let mut speaks = vec![true; nl];
+            if let Some(list) = &p.languages {
+                speaks = vec![false; nl];
+                if !explicit_languages {
+                    self.err_hint(
+                        format!("{path}.languages"),
+                        "the scenario defines no languages",
+                        "add a [languages.ID] table for each language".into(),
+                    );
+                }
+                for (j, l) in list.iter().enumerate() {
+                    if let Some(i) = self.resolve(
+                        &format!("{path}.languages[{j}]"),
+                        "language",
+                        l,
+                        &language_names,
+                    ) {
+                        speaks[i] = true;
+                    }
+                }
+            }
+            let mut pairs: Vec<(usize, usize, u32)> = Vec::new();
+            for (level, entries) in p.serves.iter().enumerate() {
+                let multi = entries.0.len() > 1;
+                if entries.0.is_empty() {
+                    self.err(format!("{path}.serves[{level}]"), "an empty priority level");
+                }
+                for (j, entry) in entries.0.iter().enumerate() {
+                    let epath = if multi {
+                        format!("{path}.serves[{level}][{j}]")
+                    } else {
+                        format!("{path}.serves[{level}]")
+                    };
+                    let (cname, tname) = match entry.split_once(':') {
+                        Some((c, t)) => (c.trim(), Some(t.trim())),
+                        None => (entry.trim(), None),
+                    };
+                    let Some(c) = self.resolve(&epath, "channel", cname, &channel_names) else {
+                        continue;
+                    };
+                    let topics: Vec<usize> = match tname {
+                        None => (0..nt).collect(),
+                        Some(tn) => match self.resolve(&epath, "topic", tn, &topic_names) {
+                            Some(t) => vec![t],
+                            None => continue,
+                        },
+                    };
+                    for t in topics {
+                        if pairs.iter().any(|&(pc, pt, _)| pc == c && pt == t) {
+                            if tname.is_some() {
+                                self.err(
+                                    epath.clone(),
+                                    format!("`{entry}` is already covered by an earlier entry"),
+                                );
+                            }
+                            continue;
+                        }
+                        pairs.push((c, t, level as u32));
+                    }
+                }
+            }
+            let mut routes = Vec::new();
+            for (k, class) in classes.iter().enumerate() {
+                let Some(&(_, _, level)) = pairs
+                    .iter()
+                    .find(|&&(c, t, _)| c == class.channel && t == class.topic)
+                else {
+                    continue;
+                };
+                let interpreter = if speaks[class.language] {
+                    None
+                } else {
+                    match interpreters
+                        .iter()
+                        .position(|it| it.languages[class.language])
+                    {
+                        Some(i) => Some(i),
+                        None => continue,
+                    }
+                };
+                routes.push(Route {
+                    class: k,
+                    level,
+                    interpreter,
+                });
+            }
+            let on_duty = match &p.hours {
+                None => Intervals::always(horizon_s),
+                Some(h) => self.hours(&format!("{path}.hours"), h, first_weekday, days),
+            };
+            let mut breaks = Vec::new();
+            for (j, b) in p.breaks.iter().enumerate() {
+                let bpath = format!("{path}.breaks[{j}]");
+                let from = parse_time_of_day(&b.from);
+                let to = parse_time_of_day(&b.to);
+                match (from, to) {
+                    (Ok(a), Ok(z)) if z > a => breaks.push((a, z, b.share)),
+                    (Ok(_), Ok(_)) => self.err(
+                        bpath.clone(),
+                        format!("`{}` must end after `{}` starts", b.to, b.from),
+                    ),
+                    (Err(e), _) => self.err(format!("{bpath}.from"), e),
+                    (_, Err(e)) => self.err(format!("{bpath}.to"), e),
+                }
+                self.share(&format!("{bpath}.share"), b.share);
+            }
+            if !(0.0..1.0).contains(&p.absence) {
+                self.err(
+                    format!("{path}.absence"),
+                    format!(
+                        "must be a share from 0 up to (not including) 1 (got {})",
+                        p.absence
+                    ),
+                );
+            }
+            let speed = p.speed.unwrap_or(1.0);
+            if !(speed > 0.0 && speed.is_finite()) {
+                self.err(
+                    format!("{path}.speed"),
+                    format!("must be more than 0 (got {speed})"),
+                );
+            }
+            if !(p.cost_per_hour >= 0.0 && p.cost_per_hour.is_finite()) {
+                self.err(
+                    format!("{path}.cost_per_hour"),
+                    format!("must be 0 or more (got {})", p.cost_per_hour),
+                );
+            }
+            self.share(&format!("{path}.deferred_share"), p.deferred_share);
+            pools.push(Pool {
+                name: name.clone(),
+                headcount: p.headcount,
+                on_duty,
+                breaks,
+                absence: p.absence,
+                speed,
+                cost_per_hour: p.cost_per_hour,
+                deferred_share: p.deferred_share,
+                languages: speaks,
+                routes,
+            });
+        }
+        // Each class's pools in the order an arriving contact tries them.
+        for (k, class) in classes.iter_mut().enumerate() {
+            let mut ranked: Vec<(bool, u32, usize, Option<usize>)> = pools
+                .iter()
+                .enumerate()
+                .filter_map(|(p, pool)| {
+                    pool.routes
+                        .iter()
+                        .find(|r| r.class == k)
+                        .map(|r| (r.interpreter.is_some(), r.level, p, r.interpreter))
+                })
+                .collect();
+            ranked.sort_by_key(|&(i, l, p, _)| (i, l, p));
+            class.pools = ranked.into_iter().map(|(_, _, p, i)| (p, i)).collect();
+        }
+        for (c, ch) in channels.iter_mut().enumerate() {
+            let mut ranked: Vec<(u32, usize)> = pools
+                .iter()
+                .enumerate()
+                .filter_map(|(p, pool)| {
+                    pool.routes
+                        .iter()
+                        .filter(|r| classes[r.class].channel == c)
+                        .map(|r| r.level)
+                        .min()
+                        .map(|level| (level, p))
+                })
+                .collect();
+            ranked.sort();
+            ch.pools = ranked.into_iter().map(|(_, p)| p).collect();
+            // Mean handle time weighted by expected volume (gate rule).
+            let (mut num, mut den) = (0.0, 0.0);
+            for d in demands.iter().filter(|d| d.channel == c) {
+                let v = d.expected_between(0.0, horizon_s, horizon_s);
+                num += v * d.handle.mean();
+                den += v;
+            }
+            ch.mean_handle_s = if den > 0.0 { num / den } else { 0.0 };
+        }
+        let mut warnings = Vec::new();
         for (c, ch) in channels.iter().enumerate() {
-            if ch.pools.is_empty() && demands.iter().any(|d| d.channel == c) {
+            let has_demand = classes.iter().any(|k| k.channel == c);
+            if ch.pools.is_empty() && has_demand {
                 self.err_hint(
                     crate::scenario::join_path("channels", &ch.name),
                     format!(
@@ -381,6 +913,19 @@ impl Checker<'_> {
                     ),
                     format!("add \"{}\" to the `serves` list of a pool", ch.name),
                 );
+            }
+        }
+        for class in &classes {
+            if class.pools.is_empty() && !channels[class.channel].pools.is_empty() {
+                let lang = if explicit_languages {
+                    format!(" in language `{}`", languages[class.language].name)
+                } else {
+                    String::new()
+                };
+                warnings.push(format!(
+                    "no pool serves topic `{}`{lang} on channel `{}` (no pool lists it, speaks the language, or has an interpreter for it): these contacts wait until the end",
+                    topic_names[class.topic], channels[class.channel].name
+                ));
             }
         }
 
@@ -403,10 +948,18 @@ impl Checker<'_> {
             seed: s.seed,
             replications: s.replications,
             scenario_hash: String::new(),
+            currency: s.currency.clone(),
             channels,
             topics: topic_names.iter().map(|t| t.to_string()).collect(),
+            topic_languages,
+            handles,
+            languages,
+            interpreters,
             pools,
             demands,
+            classes,
+            class_of,
+            warnings,
         })
     }
 
@@ -527,192 +1080,425 @@ impl Checker<'_> {
         Intervals::weekly(&ranges, first_weekday, days, &self.holidays)
     }
 
-    /// The arrival rate of a demand entry over the horizon.
-    fn demand_pieces(
+    /// Keys that do not apply to the channel's kind.
+    fn channel_keys(&mut self, path: &str, ch: &crate::scenario::Channel) {
+        let present: [(&str, bool); 11] = [
+            ("hours", ch.hours.is_some()),
+            ("lines", ch.lines.is_some()),
+            ("patience", ch.patience.is_some()),
+            ("redial", ch.redial.is_some()),
+            ("clock", ch.clock.is_some()),
+            ("business_hours", ch.business_hours.is_some()),
+            ("counters", ch.counters.is_some()),
+            ("closing", ch.closing.is_some()),
+            ("returns", ch.returns.is_some()),
+            ("appointments", ch.appointments.is_some()),
+            ("switch", ch.switch.is_some()),
+        ];
+        let allowed: &[&str] = match ch.kind {
+            ChannelKind::Phone => &["hours", "lines", "patience", "redial", "switch"],
+            ChannelKind::Email => &["clock", "business_hours"],
+            ChannelKind::Desk => &[
+                "hours",
+                "counters",
+                "closing",
+                "patience",
+                "returns",
+                "appointments",
+                "switch",
+            ],
+        };
+        let why = match ch.kind {
+            ChannelKind::Email => {
+                " (e-mails arrive at any time and wait in the backlog; staff hours say when they are answered)"
+            }
+            _ => "",
+        };
+        for (key, set) in present {
+            if set && !allowed.contains(&key) {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!(
+                        "`{key}` does not apply to a {} channel{why}",
+                        kind_name(ch.kind)
+                    ),
+                    format!(
+                        "a {} channel takes: {}",
+                        kind_name(ch.kind),
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Checks a table of shares that must name known things and sum to 1.
+    fn shares(
         &mut self,
         path: &str,
-        d: &crate::scenario::Demand,
-        open: &Intervals,
-        first_weekday: usize,
-        days: u32,
-    ) -> Option<Vec<Piece>> {
-        let horizon_s = f64::from(days) * DAY_S;
-        match (d.rate, d.per_day) {
-            (Some(_), Some(_)) => {
-                self.err_hint(
-                    path.to_string(),
-                    "give either `rate` or `per_day`, not both",
-                    "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume".into(),
-                );
-                None
+        shares: &std::collections::BTreeMap<String, f64>,
+        what: &str,
+        names: &[&str],
+    ) -> Vec<(usize, f64)> {
+        let mut out = Vec::new();
+        let mut sum = 0.0;
+        for (key, &v) in shares {
+            let kpath = format!("{path}.{key}");
+            self.share(&kpath, v);
+            sum += v;
+            if let Some(i) = self.resolve(&kpath, what, key, names)
+                && v > 0.0
+            {
+                out.push((i, v));
             }
-            (None, None) => {
+        }
+        if (sum - 1.0).abs() > 1e-6 {
+            self.err_hint(
+                path.to_string(),
+                format!(
+                    "the shares add up to {} instead of 1",
+                    crate::units::trim_float(sum)
+                ),
+                "adjust them so that they sum to 1, e.g. { a = 0.7, b = 0.3 }".into(),
+            );
+        }
+        out
+    }
+
+    /// The channels a demand entry's contacts go to, with shares.
+    fn targets(
+        &mut self,
+        path: &str,
+        channel: Option<&str>,
+        topic: usize,
+        topic_channels: &[Option<Vec<(usize, f64)>>],
+        channel_names: &[&str],
+        topics: &std::collections::BTreeMap<String, crate::scenario::Topic>,
+    ) -> Option<Vec<(usize, f64)>> {
+        match channel {
+            Some(name) => self
+                .resolve(&format!("{path}.channel"), "channel", name, channel_names)
+                .map(|c| vec![(c, 1.0)]),
+            None => match &topic_channels[topic] {
+                Some(list) => Some(list.clone()),
+                None => {
+                    let tname = topics.keys().nth(topic).map_or("", String::as_str);
+                    self.err_hint(
+                        format!("{path}.channel"),
+                        format!(
+                            "missing: give `channel`, or channel shares for topic `{tname}`"
+                        ),
+                        format!(
+                            "e.g. channel = \"{}\", or in [topics.{tname}]: channels = {{ {} = 1.0 }}",
+                            channel_names.first().unwrap_or(&"hotline"),
+                            channel_names.first().unwrap_or(&"hotline")
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// The handle time of a topic on a channel, or a problem.
+    #[allow(clippy::too_many_arguments)]
+    fn handle_for(
+        &mut self,
+        handles: &[Option<Dist>],
+        nc: usize,
+        topic: usize,
+        c: usize,
+        topics: &std::collections::BTreeMap<String, crate::scenario::Topic>,
+        channel_names: &[&str],
+        path: &str,
+    ) -> Option<Dist> {
+        if let Some(h) = &handles[topic * nc + c] {
+            return Some(h.clone());
+        }
+        let (tname, topic_def) = topics.iter().nth(topic)?;
+        if !topic_def.handle.contains_key(channel_names[c]) {
+            self.err_hint(
+                format!("{}.handle", crate::scenario::join_path("topics", tname)),
+                format!(
+                    "no handle time for channel `{}`, which {path} sends this topic to",
+                    channel_names[c]
+                ),
+                format!(
+                    "add handle.{} = {{ dist = \"lognormal\", mean = \"7m\", sd = \"3m\" }}",
+                    channel_names[c]
+                ),
+            );
+        }
+        None
+    }
+
+    /// Checks a demand entry with a constant `rate`; returns an empty daily
+    /// table (the rate is used directly).
+    fn rate_only(&mut self, path: &str, d: &crate::scenario::Demand) -> Option<Vec<f64>> {
+        let before = self.problems.len();
+        if d.per_day.is_some() {
+            self.err_hint(
+                path.to_string(),
+                "give either `rate` or `per_day`, not both",
+                "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume"
+                    .into(),
+            );
+        }
+        if !d.surges.is_empty() {
+            self.err_hint(
+                format!("{path}.surges"),
+                "surges add contacts per day and need a daily baseline",
+                "use per_day = N (0 for none) instead of rate".into(),
+            );
+        }
+        for (key, set) in [
+            ("weekday_factors", d.weekday_factors.is_some()),
+            ("hour_weights", d.hour_weights.is_some()),
+        ] {
+            if set {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!("`{key}` shapes a daily volume and does not apply to `rate`"),
+                    "use per_day = N instead of rate to shape demand by weekday and hour".into(),
+                );
+            }
+        }
+        (self.problems.len() == before).then(Vec::new)
+    }
+
+    /// Daily volumes over the horizon: baseline × weekday factor, plus
+    /// shaped surges (which follow the weekday factors) and tables (taken
+    /// as they are).
+    #[allow(clippy::too_many_arguments)]
+    fn daily(
+        &mut self,
+        path: &str,
+        has_rate: bool,
+        per_day: Option<f64>,
+        weekday_factors: Option<&crate::scenario::WeekdayFactors>,
+        surges: &[crate::scenario::Surge],
+        days: u32,
+        first_weekday: usize,
+    ) -> Option<Vec<f64>> {
+        let before = self.problems.len();
+        let Some(per_day) = per_day else {
+            if !has_rate {
                 self.err_hint(
                     path.to_string(),
                     "no volume: give `rate` or `per_day`",
                     "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume".into(),
                 );
-                None
             }
-            (Some(rate), None) => {
-                if !d.surges.is_empty() {
-                    self.err_hint(
-                        format!("{path}.surges"),
-                        "surges add contacts per day and need a daily baseline",
-                        "use per_day = N (0 for none) instead of rate".into(),
+            return None;
+        };
+        if !(per_day >= 0.0 && per_day.is_finite()) {
+            self.err(
+                format!("{path}.per_day"),
+                format!("must be 0 or more a day (got {per_day})"),
+            );
+        }
+        let factors = weekday_factors.map(|w| w.by_day());
+        if let Some(f) = &factors {
+            for (day, v) in f {
+                if !(*v >= 0.0 && v.is_finite()) {
+                    self.err(
+                        format!("{path}.weekday_factors.{day}"),
+                        format!("must be 0 or more (got {v})"),
                     );
                 }
-                for key in ["weekday_factors", "hour_weights"] {
-                    let set = if key == "hour_weights" {
-                        d.hour_weights.is_some()
+            }
+        }
+        let mut shaped = vec![0.0; days as usize];
+        let mut table = vec![0.0; days as usize];
+        for (j, surge) in surges.iter().enumerate() {
+            match daily_volumes(surge, self.start_date, days, self.base_dir) {
+                Ok(v) => {
+                    let target = if surge.shape == crate::scenario::SurgeShape::Table {
+                        &mut table
                     } else {
-                        d.weekday_factors.is_some()
+                        &mut shaped
                     };
-                    if set {
-                        self.err_hint(
-                            format!("{path}.{key}"),
-                            format!("`{key}` shapes a daily volume and does not apply to `rate`"),
-                            "use per_day = N instead of rate to shape demand by weekday and hour"
-                                .into(),
-                        );
+                    for (t, x) in target.iter_mut().zip(v) {
+                        *t += x;
                     }
                 }
-                let mut spans = vec![Piece {
-                    start_s: 0.0,
-                    rate_per_s: 0.0,
-                }];
-                for &(a, b) in open.spans() {
-                    spans.push(Piece {
-                        start_s: a,
-                        rate_per_s: rate.as_per_sec(),
+                Err(problems) => {
+                    for (key, message, hint) in problems {
+                        let p = format!("{path}.surges[{j}].{key}");
+                        match hint {
+                            Some(h) => self.err_hint(p, message, h),
+                            None => self.err(p, message),
+                        }
+                    }
+                }
+            }
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(
+            (0..days as usize)
+                .map(|day| {
+                    let wd = (first_weekday + day) % 7;
+                    (per_day + shaped[day]) * factors.map_or(1.0, |f| f[wd].1) + table[day]
+                })
+                .collect(),
+        )
+    }
+
+    fn hour_weights(&mut self, path: &str, w: &[f64]) {
+        if w.len() != 24 {
+            self.err_hint(
+                path.to_string(),
+                format!("has {} values; it needs 24 (hour 0 to hour 23)", w.len()),
+                "e.g. zeros at night and relative weights for the open hours".into(),
+            );
+        } else if w.iter().any(|x| !(*x >= 0.0 && x.is_finite())) {
+            self.err(path.to_string(), "weights must be 0 or more");
+        } else if w.iter().sum::<f64>() <= 0.0 {
+            self.err(path.to_string(), "at least one weight must be above 0");
+        }
+    }
+}
+
+fn kind_name(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Phone => "phone",
+        ChannelKind::Email => "e-mail",
+        ChannelKind::Desk => "desk",
+    }
+}
+
+/// A constant rate while `open`.
+fn rate_pieces(rate_per_s: f64, open: &Intervals, horizon_s: f64) -> Vec<Piece> {
+    let mut spans = vec![Piece {
+        start_s: 0.0,
+        rate_per_s: 0.0,
+    }];
+    for &(a, b) in open.spans() {
+        spans.push(Piece {
+            start_s: a,
+            rate_per_s,
+        });
+        spans.push(Piece {
+            start_s: b,
+            rate_per_s: 0.0,
+        });
+    }
+    normalise(spans, horizon_s)
+}
+
+/// Daily volumes spread over each day by hour weights, or evenly over the
+/// opening hours (a day with no opening hours gets its contacts spread over
+/// the whole day: they come, and are counted as not offered).
+fn pieces_from_daily(
+    volumes: &[f64],
+    hour_weights: Option<&[f64]>,
+    open: &Intervals,
+    horizon_s: f64,
+) -> Vec<Piece> {
+    let mut pieces = vec![Piece {
+        start_s: 0.0,
+        rate_per_s: 0.0,
+    }];
+    for (day, &volume) in volumes.iter().enumerate() {
+        let base = day as f64 * DAY_S;
+        match hour_weights {
+            Some(w) if w.len() == 24 => {
+                let total: f64 = w.iter().sum();
+                for (h, wh) in w.iter().enumerate() {
+                    pieces.push(Piece {
+                        start_s: base + h as f64 * 3600.0,
+                        rate_per_s: if total > 0.0 {
+                            volume * wh / total / 3600.0
+                        } else {
+                            0.0
+                        },
                     });
-                    spans.push(Piece {
-                        start_s: b,
+                }
+            }
+            _ => {
+                let open_s = open.overlap(base, base + DAY_S);
+                if open_s > 0.0 {
+                    pieces.push(Piece {
+                        start_s: base,
                         rate_per_s: 0.0,
                     });
-                }
-                Some(normalise(spans, horizon_s))
-            }
-            (None, Some(per_day)) => {
-                let before = self.problems.len();
-                if !(per_day >= 0.0 && per_day.is_finite()) {
-                    self.err(
-                        format!("{path}.per_day"),
-                        format!("must be 0 or more contacts a day (got {per_day})"),
-                    );
-                }
-                let factors = d.weekday_factors.as_ref().map(|w| w.by_day());
-                if let Some(f) = &factors {
-                    for (day, v) in f {
-                        if !(*v >= 0.0 && v.is_finite()) {
-                            self.err(
-                                format!("{path}.weekday_factors.{day}"),
-                                format!("must be 0 or more (got {v})"),
-                            );
+                    for &(a, b) in open.spans() {
+                        let (a, b) = (a.max(base), b.min(base + DAY_S));
+                        if b > a {
+                            pieces.push(Piece {
+                                start_s: a,
+                                rate_per_s: volume / open_s,
+                            });
+                            pieces.push(Piece {
+                                start_s: b,
+                                rate_per_s: 0.0,
+                            });
                         }
                     }
+                } else {
+                    pieces.push(Piece {
+                        start_s: base,
+                        rate_per_s: volume / DAY_S,
+                    });
                 }
-                if let Some(w) = &d.hour_weights {
-                    if w.len() != 24 {
-                        self.err_hint(
-                            format!("{path}.hour_weights"),
-                            format!("has {} values; it needs 24 (hour 0 to hour 23)", w.len()),
-                            "e.g. zeros at night and relative weights for the open hours".into(),
-                        );
-                    } else if w.iter().any(|x| !(*x >= 0.0 && x.is_finite())) {
-                        self.err(format!("{path}.hour_weights"), "weights must be 0 or more");
-                    } else if w.iter().sum::<f64>() <= 0.0 {
-                        self.err(
-                            format!("{path}.hour_weights"),
-                            "at least one weight must be above 0",
-                        );
-                    }
-                }
-                // Surges: shaped ones follow the weekday factors, tables are
-                // real daily figures and are taken as they are.
-                let mut shaped = vec![0.0; days as usize];
-                let mut table = vec![0.0; days as usize];
-                for (j, surge) in d.surges.iter().enumerate() {
-                    match daily_volumes(surge, self.start_date, days, self.base_dir) {
-                        Ok(v) => {
-                            let target = if surge.shape == crate::scenario::SurgeShape::Table {
-                                &mut table
-                            } else {
-                                &mut shaped
-                            };
-                            for (t, x) in target.iter_mut().zip(v) {
-                                *t += x;
-                            }
-                        }
-                        Err(problems) => {
-                            for (key, message, hint) in problems {
-                                let p = format!("{path}.surges[{j}].{key}");
-                                match hint {
-                                    Some(h) => self.err_hint(p, message, h),
-                                    None => self.err(p, message),
-                                }
-                            }
-                        }
-                    }
-                }
-                if self.problems.len() > before {
-                    return None;
-                }
-                let mut pieces = vec![Piece {
-                    start_s: 0.0,
-                    rate_per_s: 0.0,
-                }];
-                for day in 0..days {
-                    let wd = (first_weekday + day as usize) % 7;
-                    let volume = (per_day + shaped[day as usize])
-                        * factors.map_or(1.0, |f| f[wd].1)
-                        + table[day as usize];
-                    let base = f64::from(day) * DAY_S;
-                    match &d.hour_weights {
-                        Some(w) => {
-                            let total: f64 = w.iter().sum();
-                            for (h, wh) in w.iter().enumerate() {
-                                pieces.push(Piece {
-                                    start_s: base + h as f64 * 3600.0,
-                                    rate_per_s: volume * wh / total / 3600.0,
-                                });
-                            }
-                        }
-                        None => {
-                            let open_s = open.overlap(base, base + DAY_S);
-                            if open_s > 0.0 {
-                                pieces.push(Piece {
-                                    start_s: base,
-                                    rate_per_s: 0.0,
-                                });
-                                for &(a, b) in open.spans() {
-                                    let (a, b) = (a.max(base), b.min(base + DAY_S));
-                                    if b > a {
-                                        pieces.push(Piece {
-                                            start_s: a,
-                                            rate_per_s: volume / open_s,
-                                        });
-                                        pieces.push(Piece {
-                                            start_s: b,
-                                            rate_per_s: 0.0,
-                                        });
-                                    }
-                                }
-                            } else {
-                                // Closed all day: the day's contacts still come, and
-                                // are counted as not offered.
-                                pieces.push(Piece {
-                                    start_s: base,
-                                    rate_per_s: volume / DAY_S,
-                                });
-                            }
-                        }
-                    }
-                }
-                Some(normalise(pieces, horizon_s))
             }
         }
     }
+    normalise(pieces, horizon_s)
+}
+
+/// Moves the volume of days on which the channel never opens to its next
+/// open day (newcomers who need the agency wait for it to open); volume
+/// after the last open day stays where it is (counted as closed attempts).
+fn carry_to_open_days(volumes: &mut [f64], open: &Intervals) {
+    let is_open: Vec<bool> = (0..volumes.len())
+        .map(|d| open.overlap(d as f64 * DAY_S, (d + 1) as f64 * DAY_S) > 0.0)
+        .collect();
+    let mut carry = 0.0;
+    for d in 0..volumes.len() {
+        if is_open[d] {
+            volumes[d] += carry;
+            carry = 0.0;
+        } else if is_open[d..].iter().any(|&o| o) {
+            carry += volumes[d];
+            volumes[d] = 0.0;
+        }
+    }
+}
+
+/// Contacts per day made by the newcomers of each day: each newcomer
+/// (arriving uniformly within its day) makes on average `per_person`
+/// contacts, each after a delay from `delay`. The result is exact for
+/// Poisson newcomers: their contacts form a Poisson process whose daily
+/// rate is this convolution.
+fn convolve_days(newcomers: &[f64], delay: &Dist, per_person: f64) -> Vec<f64> {
+    let days = newcomers.len();
+    // q[j]: probability that a contact falls on day j after the newcomer's
+    // day, averaging the arrival time over the day (midpoint rule).
+    const STEPS: usize = 24;
+    let mut q = vec![0.0; days];
+    for (j, qj) in q.iter_mut().enumerate() {
+        let mut p = 0.0;
+        for s in 0..STEPS {
+            let u = (s as f64 + 0.5) / STEPS as f64;
+            let lo = (j as f64 - u) * DAY_S;
+            let hi = (j as f64 + 1.0 - u) * DAY_S;
+            p += delay.cdf(hi) - if lo < 0.0 { 0.0 } else { delay.cdf(lo) };
+        }
+        *qj = p / STEPS as f64;
+    }
+    let mut out = vec![0.0; days];
+    for (d, &n) in newcomers.iter().enumerate() {
+        if n == 0.0 {
+            continue;
+        }
+        for (j, &qj) in q[..days - d].iter().enumerate() {
+            out[d + j] += n * per_person * qj;
+        }
+    }
+    out
 }
 
 /// Sorts pieces by start (a later piece at the same time wins), drops
@@ -780,7 +1566,7 @@ hours = { weekdays = "08:30-17:00" }
         );
         // Week: 1200 + 4 × 800.
         assert!((d.expected_between(0.0, m.horizon_s, m.horizon_s) - 4400.0).abs() < 1e-6);
-        assert_eq!(m.pools[0].duty_steps()[1], (8.5 * 3600.0, 10));
+        assert_eq!(m.pools[0].duty_steps(m.horizon_s)[1], (8.5 * 3600.0, 10));
     }
 
     #[test]

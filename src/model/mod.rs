@@ -47,35 +47,84 @@ pub struct Model {
     pub replications: u32,
     /// Hash of the scenario text (empty for models built in code).
     pub scenario_hash: String,
+    /// Currency of costs.
+    pub currency: String,
     /// Channels, in scenario order (sorted by id).
     pub channels: Vec<Channel>,
     /// Topic ids.
     pub topics: Vec<String>,
+    /// Per topic: cumulative language shares (last = 1).
+    pub topic_languages: Vec<Vec<f64>>,
+    /// Handle time per `topic * n_channels + channel`, where defined.
+    pub handles: Vec<Option<Dist>>,
+    /// Languages (one implicit `all` when the scenario has none).
+    pub languages: Vec<Language>,
+    /// Interpreting services.
+    pub interpreters: Vec<Interpreter>,
     /// Staff pools (sorted by id).
     pub pools: Vec<Pool>,
     /// Demand streams, in scenario order.
     pub demands: Vec<DemandStream>,
+    /// Queue classes.
+    pub classes: Vec<Class>,
+    /// `class_of[((channel * n_topics + topic) * n_languages + language) * 2
+    /// + appointment]`, `usize::MAX` when the class cannot occur.
+    pub class_of: Vec<usize>,
+    /// Things worth knowing that do not stop the run (contacts nobody can
+    /// serve, for instance).
+    pub warnings: Vec<String>,
 }
 
-/// A phone channel.
+pub use crate::scenario::{ChannelKind, Closing};
+
+/// A contact channel: a phone line, an e-mail inbox or a walk-in desk.
 #[derive(Debug, Clone)]
 pub struct Channel {
     /// Channel id.
     pub name: String,
-    /// Most calls in the system at once (in service + waiting); `None` = unlimited.
+    /// Phone, e-mail or desk.
+    pub kind: ChannelKind,
+    /// Phone: most calls in the system at once (in service + waiting);
+    /// `None` = unlimited.
     pub lines: Option<u32>,
-    /// Patience of waiting callers; `None` = nobody abandons.
+    /// Desk: most visitors served at once; `None` = unlimited.
+    pub counters: Option<u32>,
+    /// Patience of waiting callers or visitors; `None` = nobody abandons.
     pub patience: Option<Dist>,
-    /// Redial behaviour; `None` = nobody calls again.
+    /// Redial behaviour (phone); `None` = nobody calls again.
     pub redial: Option<RedialModel>,
-    /// Service-level threshold, seconds.
+    /// Service-level threshold, seconds (of business time when `business`
+    /// is set).
     pub answer_within_s: f64,
     /// Service-level target share.
     pub sl_target: f64,
-    /// When the channel is open, as sorted disjoint intervals.
+    /// When contacts are accepted, as sorted disjoint intervals (always for
+    /// e-mail).
     pub open: Intervals,
-    /// Pools that answer this channel, highest priority first.
+    /// E-mail with a business clock: the business hours and their prefix
+    /// sums (see [`Intervals::measure_before`]).
+    pub business: Option<(Intervals, Vec<f64>)>,
+    /// Desk: the closing-time rule.
+    pub closing: Closing,
+    /// Desk: turned-away visitors who come back.
+    pub returns: Option<ReturnModel>,
+    /// Desk: share of visitors with a booked slot.
+    pub appointment_share: f64,
+    /// Contacts that give up or are turned away and try another channel.
+    pub switch: Option<SwitchModel>,
+    /// Mean handle time of the channel's expected contacts, seconds (for
+    /// the gate rule).
+    pub mean_handle_s: f64,
+    /// Pools that serve some of this channel's contacts, highest priority
+    /// first.
     pub pools: Vec<usize>,
+}
+
+impl Channel {
+    /// Whether the channel's work is deferred (e-mail) rather than real time.
+    pub fn deferred(&self) -> bool {
+        self.kind == ChannelKind::Email
+    }
 }
 
 /// How callers call again.
@@ -91,42 +140,170 @@ pub struct RedialModel {
     pub max_attempts: u32,
 }
 
+/// Turned-away desk visitors who come back.
+#[derive(Debug, Clone)]
+pub struct ReturnModel {
+    /// Probability of coming back.
+    pub share: f64,
+    /// Delay, seconds (moved to the next opening when the desk is closed).
+    pub after_s: f64,
+}
+
+/// People who switch to another channel.
+#[derive(Debug, Clone)]
+pub struct SwitchModel {
+    /// Target channel.
+    pub to: usize,
+    /// Probability after finally giving up (busy or abandoned, no redial).
+    pub after_abandon: f64,
+    /// Probability after being turned away and not returning.
+    pub after_turned_away: f64,
+    /// Delay before the new contact.
+    pub delay: Dist,
+}
+
+/// A language.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// Language id.
+    pub name: String,
+    /// Multiplier of handle times.
+    pub handle_factor: f64,
+}
+
+/// An interpreting service.
+#[derive(Debug, Clone)]
+pub struct Interpreter {
+    /// Id.
+    pub name: String,
+    /// Which languages it interprets (indexed by language).
+    pub languages: Vec<bool>,
+    /// Sessions at once while available.
+    pub capacity: u32,
+    /// Seconds added to the handle time.
+    pub extra_s: f64,
+    /// When it is available.
+    pub open: Intervals,
+}
+
 /// A staff pool.
 #[derive(Debug, Clone)]
 pub struct Pool {
     /// Pool id.
     pub name: String,
-    /// Headcount on duty during its hours.
+    /// Staff on the roster.
     pub headcount: u32,
-    /// Channels served, highest priority first.
-    pub serves: Vec<usize>,
     /// When the pool is on duty.
     pub on_duty: Intervals,
+    /// Break windows: `(from, to, share)` in seconds after midnight.
+    pub breaks: Vec<(f64, f64, f64)>,
+    /// Share of staff absent on a day.
+    pub absence: f64,
+    /// Handle times are divided by this.
+    pub speed: f64,
+    /// Cost per staff hour on the roster.
+    pub cost_per_hour: f64,
+    /// Share of on-duty staff kept for deferred work.
+    pub deferred_share: f64,
+    /// Languages spoken, indexed by language.
+    pub languages: Vec<bool>,
+    /// What the pool serves: queue classes with their priority level.
+    pub routes: Vec<Route>,
+}
+
+/// One queue class a pool may serve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Route {
+    /// Class index.
+    pub class: usize,
+    /// Priority level (0 = highest).
+    pub level: u32,
+    /// Interpreter needed (the pool lacks the language), if any.
+    pub interpreter: Option<usize>,
+}
+
+/// A queue: contacts of one topic in one language on one channel (desk
+/// appointments have a queue of their own).
+#[derive(Debug, Clone)]
+pub struct Class {
+    /// Channel index.
+    pub channel: usize,
+    /// Topic index.
+    pub topic: usize,
+    /// Language index.
+    pub language: usize,
+    /// Desk visitors with a booked slot.
+    pub appointment: bool,
+    /// Pools that serve it, in the order an arriving contact tries them:
+    /// pools speaking the language first, by priority level, then those
+    /// needing an interpreter.
+    pub pools: Vec<(usize, Option<usize>)>,
 }
 
 impl Pool {
-    /// Steps of the number of staff on duty: `(time, count)` from time 0,
-    /// each holding until the next.
-    pub fn duty_steps(&self) -> Vec<(f64, u32)> {
-        let mut steps = vec![(0.0, 0)];
+    /// The roster's shape: `(time, share of the present staff on duty)` from
+    /// time 0, each holding until the next; 0 off duty, `1 - share` during
+    /// breaks. Steps are added at each midnight when absence varies by day.
+    pub fn duty_shape(&self, horizon_s: f64) -> Vec<(f64, f64)> {
+        let mut points: Vec<f64> = vec![0.0];
         for &(a, b) in self.on_duty.spans() {
-            steps.push((a, self.headcount));
-            steps.push((b, 0));
+            points.push(a);
+            points.push(b);
         }
-        // Merge steps at equal times (the later wins) and drop no-ops.
-        let mut out: Vec<(f64, u32)> = Vec::with_capacity(steps.len());
-        for (t, n) in steps {
-            if let Some(last) = out.last_mut()
-                && last.0 == t
-            {
-                last.1 = n;
-                continue;
+        let days = (horizon_s / DAY_S).ceil() as usize;
+        for d in 0..days {
+            let base = d as f64 * DAY_S;
+            if self.absence > 0.0 {
+                points.push(base);
             }
-            out.push((t, n));
+            for &(a, b, _) in &self.breaks {
+                points.push(base + a);
+                points.push(base + b);
+            }
         }
+        points.retain(|&t| t < horizon_s);
+        points.sort_by(f64::total_cmp);
+        points.dedup();
+        let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+        for t in points {
+            let frac = if self.on_duty.contains(t) {
+                let tod = t - (t / DAY_S).floor() * DAY_S;
+                let off: f64 = self
+                    .breaks
+                    .iter()
+                    .filter(|&&(a, b, _)| tod >= a && tod < b)
+                    .map(|&(_, _, s)| s)
+                    .sum();
+                (1.0 - off).max(0.0)
+            } else {
+                0.0
+            };
+            out.push((t, frac));
+        }
+        out
+    }
+
+    /// Steps of the number of staff on duty with everybody present:
+    /// `(time, count)` from time 0, each holding until the next.
+    pub fn duty_steps(&self, horizon_s: f64) -> Vec<(f64, u32)> {
+        let mut out: Vec<(f64, u32)> = self
+            .duty_shape(horizon_s)
+            .into_iter()
+            .map(|(t, f)| (t, staff_on_duty(self.headcount, f)))
+            .collect();
         out.dedup_by(|b, a| a.1 == b.1);
         out
     }
+
+    /// Rostered staff hours over `[from, to)` (absence and breaks are paid).
+    pub fn paid_hours(&self, from: f64, to: f64) -> f64 {
+        f64::from(self.headcount) * self.on_duty.overlap(from, to) / 3600.0
+    }
+}
+
+/// Staff on duty out of `present` when a share `frac` of them works.
+pub fn staff_on_duty(present: u32, frac: f64) -> u32 {
+    (f64::from(present) * frac).round() as u32
 }
 
 /// One piece of a piecewise-constant arrival rate.
@@ -149,6 +326,8 @@ pub struct DemandStream {
     pub pieces: Vec<Piece>,
     /// Handle time of these contacts.
     pub handle: Dist,
+    /// Where the entry came from (`demand[2]`, `newcomers[0].contacts[1]`).
+    pub origin: String,
 }
 
 impl DemandStream {
@@ -168,6 +347,25 @@ impl DemandStream {
 }
 
 impl Model {
+    /// The class of a contact, if it can occur.
+    #[inline]
+    pub fn class_index(
+        &self,
+        channel: usize,
+        topic: usize,
+        language: usize,
+        appointment: bool,
+    ) -> Option<usize> {
+        let i = ((channel * self.topics.len() + topic) * self.languages.len() + language) * 2
+            + usize::from(appointment);
+        self.class_of.get(i).copied().filter(|&k| k != usize::MAX)
+    }
+
+    /// Handle-time distribution of a topic on a channel.
+    pub fn handle(&self, topic: usize, channel: usize) -> Option<&Dist> {
+        self.handles[topic * self.channels.len() + channel].as_ref()
+    }
+
     /// Date and time of a moment, seconds after the start.
     pub fn datetime_at(&self, t_s: f64) -> jiff::civil::DateTime {
         let day = (t_s / DAY_S).floor();

@@ -50,6 +50,44 @@ impl Intervals {
         i > 0 && t < self.spans[i - 1].1
     }
 
+    /// Start of the first interval that contains `t` or begins after it
+    /// (`t` itself when inside); `None` when nothing is open from `t` on.
+    pub fn next_open(&self, t: f64) -> Option<f64> {
+        let i = self.spans.partition_point(|&(_, b)| b <= t);
+        self.spans.get(i).map(|&(a, _)| a.max(t))
+    }
+
+    /// End of the interval containing `t`, if `t` is inside one.
+    pub fn end_of_span(&self, t: f64) -> Option<f64> {
+        let i = self.spans.partition_point(|&(a, _)| a <= t);
+        (i > 0 && t < self.spans[i - 1].1).then(|| self.spans[i - 1].1)
+    }
+
+    /// Total length inside `[0, t)`, in O(log n) after the first call
+    /// thanks to `prefix` (cumulative lengths, built by [`Self::prefix`]).
+    pub fn measure_before(&self, prefix: &[f64], t: f64) -> f64 {
+        let i = self.spans.partition_point(|&(a, _)| a <= t);
+        if i == 0 {
+            return 0.0;
+        }
+        let (a, b) = self.spans[i - 1];
+        prefix[i - 1] + (t.min(b) - a)
+    }
+
+    /// Cumulative lengths of the intervals before each one, for
+    /// [`Self::measure_before`].
+    pub fn prefix(&self) -> Vec<f64> {
+        let mut acc = 0.0;
+        self.spans
+            .iter()
+            .map(|&(a, b)| {
+                let before = acc;
+                acc += b - a;
+                before
+            })
+            .collect()
+    }
+
     /// Total length inside `[from, to)`.
     pub fn overlap(&self, from: f64, to: f64) -> f64 {
         self.spans
@@ -156,6 +194,23 @@ mod tests {
                 .contains("ends before")
         );
         assert!(day_ranges(&day(&["9-5"])).is_err());
+    }
+
+    #[test]
+    fn business_time_and_next_opening() {
+        let iv = Intervals::from_spans(vec![(10.0, 20.0), (30.0, 40.0)], 100.0);
+        let pre = iv.prefix();
+        assert_eq!(iv.measure_before(&pre, 5.0), 0.0);
+        assert_eq!(iv.measure_before(&pre, 15.0), 5.0);
+        assert_eq!(iv.measure_before(&pre, 25.0), 10.0);
+        assert_eq!(iv.measure_before(&pre, 35.0), 15.0);
+        assert_eq!(iv.measure_before(&pre, 99.0), 20.0);
+        assert_eq!(iv.next_open(5.0), Some(10.0));
+        assert_eq!(iv.next_open(12.0), Some(12.0));
+        assert_eq!(iv.next_open(20.0), Some(30.0));
+        assert_eq!(iv.next_open(41.0), None);
+        assert_eq!(iv.end_of_span(12.0), Some(20.0));
+        assert_eq!(iv.end_of_span(25.0), None);
     }
 
     #[test]

@@ -1,18 +1,25 @@
 //! The CSV outputs: `summary.csv` (one row per KPI), `replications.csv` (one
-//! row per replication) and `intervals.csv` (one row per reporting interval
-//! and channel, with mean and percentiles across replications).
+//! row per replication), `intervals.csv` (one row per reporting interval and
+//! channel or pool, with mean and percentiles across replications) and
+//! `days.csv` (the same per day).
 
-use crate::kpi::{CHANNEL_KPIS, INTERVAL_METRICS, POOL_KPIS};
+use crate::kpi::{
+    CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, POOL_KPIS, TOPIC_KPIS, series_width,
+};
 use crate::model::Model;
 use crate::runner::RunResult;
 
 use super::num;
 
-/// Leading columns, then `METRIC_mean,METRIC_p5,METRIC_p50,METRIC_p95` for
-/// each interval metric.
+/// Leading columns, `scope` and `name`, then
+/// `METRIC_mean,METRIC_p5,METRIC_p50,METRIC_p95` for each channel metric and
+/// each pool metric (a channel row leaves the pool columns empty, and the
+/// other way round).
 fn series_header(leading: &[&str]) -> Vec<String> {
     let mut header: Vec<String> = leading.iter().map(|s| s.to_string()).collect();
-    for d in INTERVAL_METRICS {
+    header.push("scope".into());
+    header.push("name".into());
+    for d in INTERVAL_METRICS.iter().chain(POOL_INTERVAL_METRICS) {
         for s in ["mean", "p5", "p50", "p95"] {
             header.push(format!("{}_{s}", d.key));
         }
@@ -20,12 +27,44 @@ fn series_header(leading: &[&str]) -> Vec<String> {
     header
 }
 
-/// Appends the statistics of one row's metrics (`stats` holds them in
-/// [`INTERVAL_METRICS`] order).
+/// Appends the statistics of one row's metrics.
 fn push_stats(row: &mut Vec<String>, stats: &[crate::stats::Stat]) {
     for s in stats {
         row.extend([num(s.mean), num(s.p5), num(s.p50), num(s.p95)]);
     }
+}
+
+fn push_empty(row: &mut Vec<String>, n: usize) {
+    row.extend(std::iter::repeat_n(String::new(), 4 * n));
+}
+
+/// Rows of one interval (or day) for every channel, then every pool, from
+/// `stats` laid out like [`crate::kpi::RepRecord::series`].
+fn series_rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    model: &Model,
+    leading: &[String],
+    stats: &[crate::stats::Stat],
+) -> Result<(), std::io::Error> {
+    let nm = INTERVAL_METRICS.len();
+    let npm = POOL_INTERVAL_METRICS.len();
+    let nc = model.channels.len();
+    for (c, ch) in model.channels.iter().enumerate() {
+        let mut row = leading.to_vec();
+        row.extend(["channel".to_string(), ch.name.clone()]);
+        push_stats(&mut row, &stats[c * nm..(c + 1) * nm]);
+        push_empty(&mut row, npm);
+        w.write_record(&row)?;
+    }
+    for (p, pool) in model.pools.iter().enumerate() {
+        let mut row = leading.to_vec();
+        row.extend(["pool".to_string(), pool.name.clone()]);
+        push_empty(&mut row, nm);
+        let at = nc * nm + p * npm;
+        push_stats(&mut row, &stats[at..at + npm]);
+        w.write_record(&row)?;
+    }
+    Ok(())
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, std::io::Error> {
@@ -54,6 +93,13 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
         .iter()
         .zip(&result.summary.channel_kpis)
         .map(|(c, s)| ("channel", c.name.as_str(), CHANNEL_KPIS, s))
+        .chain(
+            model
+                .topics
+                .iter()
+                .zip(&result.summary.topic_kpis)
+                .map(|(t, s)| ("topic", t.as_str(), TOPIC_KPIS, s)),
+        )
         .chain(
             model
                 .pools
@@ -88,13 +134,21 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
     for c in &model.channels {
         header.extend(CHANNEL_KPIS.iter().map(|d| format!("{}.{}", c.name, d.key)));
     }
+    for t in &model.topics {
+        header.extend(TOPIC_KPIS.iter().map(|d| format!("topic.{t}.{}", d.key)));
+    }
     for p in &model.pools {
         header.extend(POOL_KPIS.iter().map(|d| format!("{}.{}", p.name, d.key)));
     }
     w.write_record(&header)?;
     for r in &result.records {
         let mut row = vec![r.replication.to_string()];
-        for values in r.channel_kpis.iter().chain(&r.pool_kpis) {
+        for values in r
+            .channel_kpis
+            .iter()
+            .chain(&r.topic_kpis)
+            .chain(&r.pool_kpis)
+        {
             row.extend(values.iter().map(|&v| num(v)));
         }
         w.write_record(&row)?;
@@ -102,64 +156,57 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
     finish(w)
 }
 
-/// `intervals.csv`: per interval and channel, each metric's mean, P5, P50
-/// and P95 across replications.
+/// `intervals.csv`: per interval, one row per channel and one per pool,
+/// each metric's mean, P5, P50 and P95 across replications.
 pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(series_header(&[
         "interval_start",
         "interval_end",
         "in_warmup",
-        "channel",
     ]))?;
-    let nc = model.channels.len();
-    let nm = INTERVAL_METRICS.len();
+    let width = series_width(model);
     for i in 0..model.n_intervals {
         let start = model.interval_start(i);
         let end = start + model.interval_len(i);
-        let start_text = model.datetime_at(start).to_string();
-        let end_text = model.datetime_at(end).to_string();
         let warm = if start < model.warmup_s {
             "true"
         } else {
             "false"
         };
-        for (c, ch) in model.channels.iter().enumerate() {
-            let mut row = vec![
-                start_text.clone(),
-                end_text.clone(),
-                warm.to_string(),
-                ch.name.clone(),
-            ];
-            let at = (i * nc + c) * nm;
-            push_stats(&mut row, &result.summary.intervals[at..at + nm]);
-            w.write_record(&row)?;
-        }
+        let leading = [
+            model.datetime_at(start).to_string(),
+            model.datetime_at(end).to_string(),
+            warm.to_string(),
+        ];
+        series_rows(
+            &mut w,
+            model,
+            &leading,
+            &result.summary.intervals[i * width..(i + 1) * width],
+        )?;
     }
     finish(w)
 }
 
-/// `days.csv`: per day and channel, each interval metric over the whole day
-/// (mean, P5, P50, P95 across replications). Empty (header only) when the
+/// `days.csv`: per day, one row per channel and one per pool, each metric
+/// over the whole day (mean, P5, P50, P95 across replications); backlog
+/// snapshots are those at the end of the day. Header only when the
 /// reporting interval is longer than a day.
 pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(series_header(&["date", "weekday", "channel"]))?;
-    let nc = model.channels.len();
-    let nm = INTERVAL_METRICS.len();
+    w.write_record(series_header(&["date", "weekday"]))?;
+    let width = series_width(model);
     if !result.summary.days.is_empty() {
         for day in 0..model.days as usize {
             let date = model.datetime_at(day as f64 * crate::model::DAY_S).date();
-            for (c, ch) in model.channels.iter().enumerate() {
-                let mut row = vec![
-                    date.to_string(),
-                    format!("{:?}", date.weekday()),
-                    ch.name.clone(),
-                ];
-                let at = (day * nc + c) * nm;
-                push_stats(&mut row, &result.summary.days[at..at + nm]);
-                w.write_record(&row)?;
-            }
+            let leading = [date.to_string(), format!("{:?}", date.weekday())];
+            series_rows(
+                &mut w,
+                model,
+                &leading,
+                &result.summary.days[day * width..(day + 1) * width],
+            )?;
         }
     }
     finish(w)

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::kpi::{CHANNEL_KPIS, KpiDef, POOL_KPIS};
+use crate::kpi::{CHANNEL_KPIS, KpiDef, POOL_KPIS, TOPIC_KPIS};
 use crate::model::Model;
 use crate::runner::RunResult;
 use crate::stats::Stat;
@@ -56,7 +56,9 @@ struct RunInfo<'a> {
     warmup_s: f64,
     seed: u64,
     replications: u32,
+    currency: &'a str,
     events_simulated: u64,
+    warnings: &'a [String],
 }
 
 /// The bytes of `summary.json`.
@@ -71,7 +73,9 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
         warmup_s: model.warmup_s,
         seed: model.seed,
         replications: model.replications,
+        currency: &model.currency,
         events_simulated: result.summary.events,
+        warnings: &model.warnings,
     };
     let channels: Vec<Value> = model
         .channels
@@ -80,26 +84,43 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
         .map(|(c, s)| {
             json!({
                 "channel": c.name,
+                "kind": format!("{:?}", c.kind).to_lowercase(),
                 "answer_within_s": c.answer_within_s,
+                "answer_clock": if c.business.is_some() { "business" } else { "calendar" },
                 "service_level_target": c.sl_target,
                 "kpis": kpis(CHANNEL_KPIS, s),
             })
         })
         .collect();
+    let topics: Vec<Value> = model
+        .topics
+        .iter()
+        .zip(&result.summary.topic_kpis)
+        .map(|(t, s)| json!({"topic": t, "kpis": kpis(TOPIC_KPIS, s)}))
+        .collect();
     let pools: Vec<Value> = model
         .pools
         .iter()
         .zip(&result.summary.pool_kpis)
-        .map(|(p, s)| json!({"pool": p.name, "headcount": p.headcount, "kpis": kpis(POOL_KPIS, s)}))
+        .map(|(p, s)| {
+            json!({
+                "pool": p.name,
+                "headcount": p.headcount,
+                "cost_per_hour": p.cost_per_hour,
+                "kpis": kpis(POOL_KPIS, s),
+            })
+        })
         .collect();
     let doc = json!({
         "run": info,
         "definitions": {
             "channel": definitions(CHANNEL_KPIS),
+            "topic": definitions(TOPIC_KPIS),
             "pool": definitions(POOL_KPIS),
             "statistics": "mean across replications; ci95_halfwidth = Student t(0.975, n-1) × sd / sqrt(n); p5/p50/p95 = percentiles across replications (linear interpolation); replications where a KPI is undefined (e.g. no call answered) are left out and replications_defined says how many counted",
         },
         "channels": channels,
+        "topics": topics,
         "pools": pools,
     });
     let mut bytes = serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?;

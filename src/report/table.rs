@@ -3,10 +3,11 @@
 
 use std::fmt::Write;
 
-use crate::kpi::{CHANNEL_KPIS, POOL_KPIS, index_of};
-use crate::model::Model;
+use crate::kpi::{CHANNEL_KPIS, POOL_KPIS, TOPIC_KPIS, index_of};
+use crate::model::{ChannelKind, Model};
 use crate::runner::RunResult;
 use crate::stats::Stat;
+use crate::units::human_duration;
 
 /// How to show one KPI.
 #[derive(Clone, Copy)]
@@ -15,6 +16,7 @@ enum Fmt {
     Share,
     Seconds,
     Agents,
+    Money,
 }
 
 fn show(x: f64, f: Fmt) -> String {
@@ -24,8 +26,9 @@ fn show(x: f64, f: Fmt) -> String {
     match f {
         Fmt::Count => group_thousands(x.round()),
         Fmt::Share => format!("{:.1} %", 100.0 * x),
-        Fmt::Seconds => format!("{x:.1} s"),
+        Fmt::Seconds => human_duration(x),
         Fmt::Agents => format!("{x:.2}"),
+        Fmt::Money => group_thousands(x.round()),
     }
 }
 
@@ -36,8 +39,9 @@ fn show_ci(s: &Stat, f: Fmt) -> String {
     match f {
         Fmt::Count => format!("± {}", group_thousands(s.ci95.round())),
         Fmt::Share => format!("± {:.1}", 100.0 * s.ci95),
-        Fmt::Seconds => format!("± {:.1}", s.ci95),
+        Fmt::Seconds => format!("± {}", human_duration(s.ci95)),
         Fmt::Agents => format!("± {:.2}", s.ci95),
+        Fmt::Money => format!("± {}", group_thousands(s.ci95.round())),
     }
 }
 
@@ -55,35 +59,79 @@ pub fn group_thousands(x: f64) -> String {
     if neg { format!("-{out}") } else { out }
 }
 
-const CHANNEL_ROWS: &[(&str, &str, Fmt)] = &[
-    ("offered_contacts", "offered (incl. redials)", Fmt::Count),
-    ("answered_contacts", "answered", Fmt::Count),
-    ("service_level", "service level", Fmt::Share),
-    ("asa_s", "average speed of answer", Fmt::Seconds),
-    ("p_abandon", "abandoned", Fmt::Share),
-    ("p_block", "busy signal", Fmt::Share),
-    ("closed_attempts", "calls while closed", Fmt::Count),
-    ("queue_max_contacts", "longest queue", Fmt::Agents),
-];
+/// Rows per channel kind: KPI key, label, format.
+fn channel_rows(kind: ChannelKind) -> &'static [(&'static str, &'static str, Fmt)] {
+    match kind {
+        ChannelKind::Phone => &[
+            ("offered_contacts", "offered (incl. redials)", Fmt::Count),
+            ("answered_contacts", "answered", Fmt::Count),
+            ("service_level", "service level", Fmt::Share),
+            ("asa_s", "average speed of answer", Fmt::Seconds),
+            ("p_abandon", "abandoned", Fmt::Share),
+            ("p_block", "busy signal", Fmt::Share),
+            (
+                "switched_out_contacts",
+                "gave up and switched channel",
+                Fmt::Count,
+            ),
+            ("closed_attempts", "calls while closed", Fmt::Count),
+            ("queue_max_contacts", "longest queue", Fmt::Count),
+        ],
+        ChannelKind::Email => &[
+            ("offered_contacts", "received", Fmt::Count),
+            ("answered_contacts", "answered", Fmt::Count),
+            ("service_level", "service level", Fmt::Share),
+            ("asa_s", "average time to answer", Fmt::Seconds),
+            ("wait_max_s", "longest time to answer", Fmt::Seconds),
+            ("queue_max_contacts", "largest backlog", Fmt::Count),
+            ("waiting_at_end_contacts", "backlog at the end", Fmt::Count),
+            (
+                "unstaffed_contacts",
+                "nobody at work could answer",
+                Fmt::Count,
+            ),
+        ],
+        ChannelKind::Desk => &[
+            ("offered_contacts", "visitors (incl. returns)", Fmt::Count),
+            ("answered_contacts", "served", Fmt::Count),
+            ("service_level", "service level", Fmt::Share),
+            ("asa_s", "average wait", Fmt::Seconds),
+            ("p_abandon", "left the queue", Fmt::Share),
+            ("turned_away_contacts", "turned away", Fmt::Count),
+            ("closed_attempts", "came while closed", Fmt::Count),
+            ("queue_max_contacts", "longest queue", Fmt::Count),
+        ],
+    }
+}
 
 /// The table as text.
 pub fn render(model: &Model, result: &RunResult) -> String {
     let mut rows: Vec<[String; 3]> = Vec::new();
     for (c, ch) in model.channels.iter().enumerate() {
+        let kind = match ch.kind {
+            ChannelKind::Phone => "phone",
+            ChannelKind::Email => "e-mail",
+            ChannelKind::Desk => "desk",
+        };
         rows.push([
-            format!("channel {}", ch.name),
+            format!("{kind} {}", ch.name),
             "mean".into(),
             "95 % CI".into(),
         ]);
-        for &(key, label, f) in CHANNEL_ROWS {
+        for &(key, label, f) in channel_rows(ch.kind) {
             let Some(k) = index_of(CHANNEL_KPIS, key) else {
                 continue;
             };
             let s = &result.summary.channel_kpis[c][k];
             let label = if key == "service_level" {
                 format!(
-                    "{label} ({} s, target {:.0} %)",
-                    ch.answer_within_s,
+                    "{label} (within {}{}, target {:.0} %)",
+                    human_duration(ch.answer_within_s),
+                    if ch.business.is_some() {
+                        " of business hours"
+                    } else {
+                        ""
+                    },
                     100.0 * ch.sl_target
                 )
             } else {
@@ -92,24 +140,50 @@ pub fn render(model: &Model, result: &RunResult) -> String {
             rows.push([format!("  {label}"), show(s.mean, f), show_ci(s, f)]);
         }
     }
+    if model.topics.len() > 1 {
+        for (t, topic) in model.topics.iter().enumerate() {
+            rows.push([format!("topic {topic}"), "mean".into(), "95 % CI".into()]);
+            for (key, label, f) in [
+                ("offered_contacts", "offered, all channels", Fmt::Count),
+                (
+                    "lost_contacts",
+                    "abandoned, blocked or turned away",
+                    Fmt::Count,
+                ),
+                ("service_level", "service level", Fmt::Share),
+            ] {
+                let Some(k) = index_of(TOPIC_KPIS, key) else {
+                    continue;
+                };
+                let s = &result.summary.topic_kpis[t][k];
+                rows.push([format!("  {label}"), show(s.mean, f), show_ci(s, f)]);
+            }
+        }
+    }
     for (p, pool) in model.pools.iter().enumerate() {
         rows.push([
             format!("pool {}", pool.name),
             "mean".into(),
             "95 % CI".into(),
         ]);
+        let cost_label = format!("staff cost ({})", model.currency);
         for (key, label, f) in [
             (
                 "agents_on_duty_mean",
-                "staff on duty (time average)",
+                "staff on duty (average over all hours)",
                 Fmt::Agents,
             ),
             ("occupancy", "occupancy", Fmt::Share),
+            ("handled_contacts", "contacts handled", Fmt::Count),
+            ("staff_cost", cost_label.as_str(), Fmt::Money),
         ] {
             let Some(k) = index_of(POOL_KPIS, key) else {
                 continue;
             };
             let s = &result.summary.pool_kpis[p][k];
+            if key == "staff_cost" && s.mean == 0.0 {
+                continue;
+            }
             rows.push([format!("  {label}"), show(s.mean, f), show_ci(s, f)]);
         }
     }
@@ -123,6 +197,9 @@ pub fn render(model: &Model, result: &RunResult) -> String {
     );
     for r in rows {
         let _ = writeln!(out, "{:<w0$}  {:>w1$}  {}", r[0], r[1], r[2]);
+    }
+    for w in &model.warnings {
+        let _ = writeln!(out, "warning: {w}");
     }
     out
 }

@@ -47,7 +47,13 @@ pub struct Scenario {
     /// How uncertain the demand is.
     #[serde(default)]
     pub uncertainty: Uncertainty,
-    /// Contact channels by id (phone lines now; e-mail and desks are planned).
+    /// Languages by id (absent: one language, nothing language-specific).
+    #[serde(default)]
+    pub languages: BTreeMap<String, Language>,
+    /// Interpreting services by id.
+    #[serde(default)]
+    pub interpreters: BTreeMap<String, Interpreter>,
+    /// Contact channels by id: phone lines, e-mail inboxes, walk-in desks.
     #[serde(default)]
     pub channels: BTreeMap<String, Channel>,
     /// Topics (inquiry types) by id.
@@ -56,6 +62,9 @@ pub struct Scenario {
     /// Demand streams: which topic arrives on which channel, how many, when.
     #[serde(default)]
     pub demand: Vec<Demand>,
+    /// Newcomers (applicants) who each generate contacts after a delay.
+    #[serde(default)]
+    pub newcomers: Vec<Newcomers>,
     /// Staff pools by id.
     #[serde(default)]
     pub pools: BTreeMap<String, Pool>,
@@ -89,6 +98,13 @@ pub struct Settings {
     /// Sources and notes (cited figures, estimates), shown in reports.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Currency of costs (a label, e.g. `"EUR"`).
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+fn default_currency() -> String {
+    "EUR".into()
 }
 
 fn default_interval() -> Duration {
@@ -125,23 +141,24 @@ pub struct Uncertainty {
 }
 
 /// Kinds of channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChannelKind {
     /// Real-time calls with lines, patience and redials.
+    #[default]
     Phone,
-    /// Deferred work with a backlog (planned).
+    /// Deferred work (e-mail, web forms): a backlog, no abandonment.
     Email,
-    /// Walk-in service point with counters (planned).
+    /// Walk-in service point with counters.
     Desk,
 }
 
 /// A `[channels.ID]` table. Which keys apply depends on `kind`; the model
 /// compiler rejects keys that do not apply to the kind.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Channel {
-    /// `"phone"` (`"email"` and `"desk"` are planned).
+    /// `"phone"`, `"email"` or `"desk"`.
     pub kind: ChannelKind,
     /// Free text.
     #[serde(default)]
@@ -166,6 +183,118 @@ pub struct Channel {
     /// Service-level target as a share, e.g. `0.8` (default 0.8).
     #[serde(default)]
     pub service_level_target: Option<f64>,
+    /// E-mail: how the target wait is counted, `"calendar"` (default) or
+    /// `"business"` (only time within `business_hours`).
+    #[serde(default)]
+    pub clock: Option<Clock>,
+    /// E-mail: office hours for the business clock.
+    #[serde(default)]
+    pub business_hours: Option<WeekHours>,
+    /// Desk: service points; at most this many visitors are served at once.
+    #[serde(default)]
+    pub counters: Option<u32>,
+    /// Desk: what happens towards closing time.
+    #[serde(default)]
+    pub closing: Option<Closing>,
+    /// Desk: visitors turned away who come back on a later day.
+    #[serde(default)]
+    pub returns: Option<Returns>,
+    /// Desk: share of visitors with a booked slot.
+    #[serde(default)]
+    pub appointments: Option<Appointments>,
+    /// Phone and desk: people who give up or are turned away and try
+    /// another channel instead.
+    #[serde(default)]
+    pub switch: Option<Switch>,
+}
+
+/// How an e-mail channel counts the time to answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Clock {
+    /// Elapsed time, nights and weekends included.
+    Calendar,
+    /// Only time within the channel's `business_hours`.
+    Business,
+}
+
+/// A desk's rule for closing time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Closing {
+    /// The gate closes at closing time; everyone inside is served while
+    /// staff are on duty.
+    ServeAll,
+    /// Before closing, visitors are turned away at the gate when the queue
+    /// ahead of them cannot be served before closing time.
+    Gate,
+}
+
+/// The `returns` table of a desk.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Returns {
+    /// Share of turned-away visitors who come back (0–1).
+    pub share: f64,
+    /// Time until they come back (moved to the next opening if closed).
+    #[serde(default)]
+    pub after: Option<Duration>,
+}
+
+/// The `appointments` table of a desk.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appointments {
+    /// Share of visitors who booked a slot (0–1); they arrive at their slot
+    /// time and are served before walk-in visitors.
+    pub share: f64,
+}
+
+/// The `switch` table of a phone or desk channel.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Switch {
+    /// Channel id they turn to.
+    pub to: String,
+    /// Share of callers who finally gave up (no redial) and switch.
+    #[serde(default)]
+    pub after_abandon: f64,
+    /// Share of visitors turned away (and not returning) who switch.
+    #[serde(default)]
+    pub after_turned_away: f64,
+    /// Time until the new contact.
+    #[serde(default)]
+    pub delay: Option<DistSpec>,
+}
+
+/// A `[languages.ID]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Multiplier of handle times for contacts in this language (default 1).
+    #[serde(default)]
+    pub handle_factor: Option<f64>,
+}
+
+/// An `[interpreters.ID]` table: a limited interpreting service.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interpreter {
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Languages it interprets.
+    pub languages: Vec<String>,
+    /// Sessions at once.
+    pub capacity: u32,
+    /// Handle time added when an agent works through an interpreter.
+    pub extra: Duration,
+    /// When it is available; absent = always.
+    #[serde(default)]
+    pub hours: Option<WeekHours>,
 }
 
 /// The `redial` table of a phone channel.
@@ -187,7 +316,7 @@ pub struct Redial {
 }
 
 /// A `[topics.ID]` table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     /// Free text.
@@ -195,16 +324,24 @@ pub struct Topic {
     pub description: Option<String>,
     /// Handle-time distribution per channel id.
     pub handle: BTreeMap<String, DistSpec>,
+    /// Shares of the topic's contacts per channel id (sum 1), used by
+    /// demand and newcomer entries that name no channel.
+    #[serde(default)]
+    pub channels: Option<BTreeMap<String, f64>>,
+    /// Shares of the topic's contacts per language id (sum 1).
+    #[serde(default)]
+    pub languages: Option<BTreeMap<String, f64>>,
 }
 
 /// A `[[demand]]` entry: contacts of one topic on one channel.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Demand {
     /// Topic id.
     pub topic: String,
-    /// Channel id.
-    pub channel: String,
+    /// Channel id; absent = split by the topic's `channels` shares.
+    #[serde(default)]
+    pub channel: Option<String>,
     /// A constant arrival rate while the channel is open (`"22/min"`).
     #[serde(default)]
     pub rate: Option<Rate>,
@@ -222,6 +359,46 @@ pub struct Demand {
     /// Extra contacts per day on top of `per_day`.
     #[serde(default)]
     pub surges: Vec<Surge>,
+}
+
+/// A `[[newcomers]]` entry: people arriving (applicants) who each generate
+/// contacts on several channels after delays.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Newcomers {
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Newcomers per day (on a weekday with factor 1).
+    #[serde(default)]
+    pub per_day: Option<f64>,
+    /// Multipliers of `per_day` by weekday.
+    #[serde(default)]
+    pub weekday_factors: Option<WeekdayFactors>,
+    /// Extra newcomers per day.
+    #[serde(default)]
+    pub surges: Vec<Surge>,
+    /// The contacts each newcomer makes.
+    pub contacts: Vec<NewcomerContact>,
+}
+
+/// One kind of contact a newcomer makes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewcomerContact {
+    /// Topic id.
+    pub topic: String,
+    /// Channel id; absent = split by the topic's `channels` shares.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// Mean number of such contacts per newcomer.
+    pub per_person: f64,
+    /// Time from arrival to the contact (its day; the hour follows
+    /// `hour_weights` or the channel's opening hours).
+    pub delay: DistSpec,
+    /// 24 relative weights for the hour of the day.
+    #[serde(default)]
+    pub hour_weights: Option<Vec<f64>>,
 }
 
 /// Shapes of a surge.
@@ -325,7 +502,7 @@ impl WeekdayFactors {
 }
 
 /// A `[pools.ID]` table: a group of interchangeable staff.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pool {
     /// Free text.
@@ -333,11 +510,80 @@ pub struct Pool {
     pub description: Option<String>,
     /// Staff on duty during the pool's hours.
     pub headcount: u32,
-    /// Channel ids this pool answers, highest priority first.
-    pub serves: Vec<String>,
+    /// What this pool answers, highest priority first: `"channel"` (all its
+    /// topics) or `"channel:topic"`; an inner list is one priority level.
+    pub serves: Vec<ServesLevel>,
+    /// Languages the staff speak; absent = all.
+    #[serde(default)]
+    pub languages: Option<Vec<String>>,
     /// Hours on duty per weekday; absent = always.
     #[serde(default)]
     pub hours: Option<WeekHours>,
+    /// Breaks: a share of the staff off duty in a daily window.
+    #[serde(default)]
+    pub breaks: Vec<Break>,
+    /// Share of staff absent on a day (drawn per day and replication).
+    #[serde(default)]
+    pub absence: f64,
+    /// Speed factor: handle times are divided by it (default 1).
+    #[serde(default)]
+    pub speed: Option<f64>,
+    /// Cost of one staff hour on duty, in the scenario's currency.
+    #[serde(default)]
+    pub cost_per_hour: f64,
+    /// Share of on-duty staff kept for deferred work (e-mail) when there is
+    /// some, even while real-time contacts wait.
+    #[serde(default)]
+    pub deferred_share: f64,
+}
+
+/// A pool's break window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Break {
+    /// Start, `"12:00"`.
+    pub from: String,
+    /// End, `"13:00"`.
+    pub to: String,
+    /// Share of the staff on break in the window (0–1).
+    pub share: f64,
+}
+
+/// One priority level of a pool's `serves` list: one entry, or a list of
+/// entries that share the level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct ServesLevel(pub Vec<String>);
+
+impl From<&str> for ServesLevel {
+    fn from(entry: &str) -> Self {
+        ServesLevel(vec![entry.to_string()])
+    }
+}
+
+impl<'de> Deserialize<'de> for ServesLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LevelVisitor;
+        impl<'de> Visitor<'de> for LevelVisitor {
+            type Value = ServesLevel;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "\"channel\", \"channel:topic\", or a list of those sharing one priority level",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ServesLevel, E> {
+                Ok(ServesLevel(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ServesLevel, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    out.push(item);
+                }
+                Ok(ServesLevel(out))
+            }
+        }
+        deserializer.deserialize_any(LevelVisitor)
+    }
 }
 
 /// Hours per weekday: each key is a day (`mon` … `sun`) or a group

@@ -47,6 +47,7 @@ impl SingleQueue {
                 seed,
                 replications,
                 sources: Vec::new(),
+                currency: "EUR".into(),
             },
             calendar: Default::default(),
             uncertainty: Default::default(),
@@ -61,6 +62,7 @@ impl SingleQueue {
                     redial: None::<Redial>,
                     answer_within: Some(self.answer_within),
                     service_level_target: None,
+                    ..Default::default()
                 },
             )]),
             topics: BTreeMap::from([(
@@ -68,11 +70,12 @@ impl SingleQueue {
                 Topic {
                     description: None,
                     handle: BTreeMap::from([("line".to_string(), DistSpec::exponential(self.aht))]),
+                    ..Default::default()
                 },
             )]),
             demand: vec![Demand {
                 topic: "calls".into(),
-                channel: "line".into(),
+                channel: Some("line".into()),
                 rate: Some(self.arrivals),
                 per_day: None,
                 weekday_factors: None,
@@ -86,8 +89,12 @@ impl SingleQueue {
                     headcount: self.agents,
                     serves: vec!["line".into()],
                     hours: None,
+                    ..Default::default()
                 },
             )]),
+            languages: BTreeMap::new(),
+            interpreters: BTreeMap::new(),
+            newcomers: Vec::new(),
         }
     }
 }

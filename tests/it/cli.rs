@@ -53,7 +53,7 @@ fn run_without_a_scenario_uses_the_bundled_one() {
         .assert()
         .success()
         .stdout(predicate::str::contains("service level"))
-        .stdout(predicate::str::contains("Ukraine helpline"));
+        .stdout(predicate::str::contains("Migration agency"));
     for f in [
         "summary.json",
         "summary.csv",
@@ -183,7 +183,7 @@ fn check_describes_a_good_scenario() {
         .assert()
         .success()
         .stdout(predicate::str::contains("busiest hour"))
-        .stdout(predicate::str::contains("40 calls expected"))
+        .stdout(predicate::str::contains("40 contacts expected"))
         .stdout(predicate::str::contains("agents needed"));
 }
 

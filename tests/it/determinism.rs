@@ -49,7 +49,7 @@ fn the_day_table_adds_up_the_intervals() {
         },
     )
     .unwrap();
-    let nm = surgesim::kpi::INTERVAL_METRICS.len();
+    let nm = surgesim::kpi::series_width(&model);
     let per_day = (86_400.0 / model.interval_s) as usize;
     assert_eq!(r.summary.days.len(), model.days as usize * nm);
     for day in 0..model.days as usize {
@@ -63,18 +63,23 @@ fn the_day_table_adds_up_the_intervals() {
             (got - want).abs() <= 1e-3 * want.max(1.0),
             "day {day}: {got} vs {want}"
         );
-        // Service level of the day (metric 5) is a share.
-        let sl = r.summary.days[day * nm + 5];
-        assert!(sl.p5 >= 0.0 && sl.p95 <= 1.0, "day {day}: {sl:?}");
+        // Service level of the day (metric 6) is a share.
+        let sl = r.summary.days[day * nm + 6];
+        assert!(
+            sl.n == 0 || (sl.p5 >= 0.0 && sl.p95 <= 1.0),
+            "day {day}: {sl:?}"
+        );
     }
     let files = render_all(&model, &r).unwrap();
     let (_, days_csv) = files.iter().find(|(n, _)| *n == "days.csv").unwrap();
     let text = String::from_utf8(days_csv.clone()).unwrap();
-    assert_eq!(text.lines().count(), model.days as usize + 1);
+    // One row per day for each channel and each pool.
+    let rows = model.channels.len() + model.pools.len();
+    assert_eq!(text.lines().count(), model.days as usize * rows + 1);
     assert!(
         text.lines()
             .nth(1)
             .unwrap()
-            .starts_with("2022-03-07,Monday,helpline,")
+            .starts_with("2022-03-07,Monday,channel,helpline,")
     );
 }
