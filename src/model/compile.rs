@@ -174,11 +174,11 @@ impl Checker<'_> {
                 "add one, e.g. [channels.hotline] with kind = \"phone\"".into(),
             );
         }
-        if sc.demand.is_empty() {
+        if sc.demand.is_empty() && sc.newcomers.is_empty() {
             self.err_hint(
                 "demand",
                 "the scenario has no demand",
-                "add a [[demand]] entry with topic, channel and rate or per_day".into(),
+                "add a [[demand]] entry with topic, channel and rate or per_day, or a [[newcomers]] entry".into(),
             );
         }
 

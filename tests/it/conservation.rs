@@ -83,9 +83,11 @@ hours = {{ daily = ["07:00-11:00", "12:00-20:00"] }}
     )
 }
 
-fn conserved(k: &Counts) -> bool {
-    k.offered - k.redials + k.closed >= k.first_attempts
-        && k.offered == k.answered + k.abandoned + k.blocked + k.waiting_at_end
+/// Every offered attempt ends exactly once; repeats and first attempts
+/// account for everything offered.
+pub fn conserved(k: &Counts) -> bool {
+    k.offered - k.redials - k.switched_in + k.closed >= k.first_attempts
+        && k.offered == k.answered + k.abandoned + k.blocked + k.turned_away + k.waiting_at_end
         && k.answered_within <= k.answered
         && k.answered_at_once <= k.answered
         && k.redials <= k.offered

@@ -80,6 +80,6 @@ fn the_day_table_adds_up_the_intervals() {
         text.lines()
             .nth(1)
             .unwrap()
-            .starts_with("2022-03-07,Monday,channel,helpline,")
+            .starts_with("2022-03-07,Monday,channel,")
     );
 }

@@ -5,4 +5,5 @@ mod conservation;
 mod demand;
 mod determinism;
 mod erlang_validation;
+mod service;
 mod util;
