@@ -54,10 +54,10 @@ fn canonical(c: &mut Criterion) {
 fn end_to_end(c: &mut Criterion) {
     let loaded = parse_str(BUNDLED_SCENARIO, "bundled", ".".into()).expect("bundled scenario");
     let mut model = compile_loaded(&loaded).expect("bundled model");
-    model.replications = 100;
+    model.replications = 20;
     let mut g = c.benchmark_group("end_to_end");
     g.sample_size(10);
-    g.bench_function("default_scenario_100_replications", |b| {
+    g.bench_function("crisis_scenario_20_replications", |b| {
         b.iter(|| black_box(run(&model, RunOptions::default()).expect("run")))
     });
     g.finish();

@@ -31,15 +31,17 @@ pub enum Command {
     ///
     /// Prints the main KPIs with 95 % confidence intervals and writes
     /// summary.json, summary.csv, replications.csv, intervals.csv and
-    /// days.csv into the output folder. Without a scenario file it runs the bundled
-    /// default scenario (a national crisis helpline).
+    /// days.csv into the output folder. Without a scenario file it runs the
+    /// bundled crisis scenario (a migration agency's phone line, e-mail
+    /// inbox and desk in a Ukraine-2022-style influx, 120 days).
     Run(RunArgs),
     /// Check a scenario file and print what it means.
     ///
     /// Reports every problem at once (key, line, what would be valid) and
     /// exits with code 2 if there is any; otherwise prints the horizon, the
-    /// offered contacts per day, the agents on duty and the exact Erlang
-    /// estimate for the busiest hour.
+    /// expected contacts per channel and day, the exact Erlang estimate for
+    /// the busiest hour, what each pool serves and speaks, and warnings
+    /// (contacts no pool can serve).
     Check(CheckArgs),
     /// Exact Erlang B / C / A values for one queue, optionally simulated.
     ///
@@ -52,7 +54,8 @@ pub enum Command {
 /// `surgesim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML). Default: the bundled crisis helpline scenario.
+    /// Scenario file (TOML). Default: the bundled crisis scenario
+    /// (scenarios/crisis.toml).
     pub scenario: Option<PathBuf>,
     /// Number of replications [default: the scenario's `replications`].
     #[arg(short = 'n', long, value_name = "N")]

@@ -1,9 +1,10 @@
 //! # surgesim
 //!
 //! A contact-centre surge simulator for public services: what happens to an
-//! agency's phone lines when a crisis hits, and what staffing would hold
-//! them. A scenario (TOML) describes channels, topics, demand and staff
-//! pools; [`model::compile`] checks it and builds a [`model::Model`];
+//! agency's phone lines, e-mail inboxes and service desks when a crisis
+//! hits, and what staffing would hold them. A scenario (TOML) describes
+//! channels, topics, languages, demand (with surges and newcomers) and staff
+//! pools with skills and rosters; [`model::compile`] checks it and builds a [`model::Model`];
 //! [`engine::simulate`] plays one replication with a discrete-event engine;
 //! [`runner::run`] plays many in parallel with reproducible random streams;
 //! [`report`] turns the results into files; [`analytic`] gives the exact

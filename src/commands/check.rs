@@ -158,13 +158,13 @@ pub fn describe(model: &Model) -> String {
         let date = |d: usize| model.datetime_at(d as f64 * DAY_S).date();
         let _ = writeln!(
             s,
-            "  offered first attempts (expected): {} in all, {:.0} a day on average, most {:.0} on {} ({}), fewest {:.0} on {} ({})",
+            "  offered first attempts (expected): {} in all, {} a day on average, most {} on {} ({}), fewest {} on {} ({})",
             group_thousands(total),
-            total / f64::from(model.days),
-            vmax,
+            group_thousands(total / f64::from(model.days)),
+            group_thousands(vmax),
             date(dmax),
             weekday(date(dmax)),
-            vmin,
+            group_thousands(vmin),
             date(dmin),
             weekday(date(dmin))
         );

@@ -114,7 +114,7 @@ pub fn render(model: &Model, result: &RunResult) -> String {
             ChannelKind::Desk => "desk",
         };
         rows.push([
-            format!("{kind} {}", ch.name),
+            format!("{} ({kind})", ch.name),
             "mean".into(),
             "95 % CI".into(),
         ]);

@@ -2,14 +2,19 @@
 //! one to one, with `deny_unknown_fields` everywhere so that a typo is an
 //! error, never a silently ignored key.
 //!
-//! A scenario has five parts (see the README's scenario reference):
+//! A scenario has these parts (see the README's scenario reference):
 //!
 //! ```toml
 //! [scenario]            # name, start date, length, reporting interval, seed …
-//! [channels.hotline]    # kind = "phone" (later "email", "desk"): lines, hours, patience, redials
-//! [topics.protection]   # what people ask about: handle time per channel
-//! [[demand]]            # how many contacts of a topic arrive on a channel, when
-//! [pools.phone_team]    # staff: headcount, which channels they serve, hours on duty
+//! [calendar]            # public holidays
+//! [uncertainty]         # demand level and daily factors
+//! [languages.uk]        # languages (optional)
+//! [interpreters.remote] # interpreting services (optional)
+//! [channels.hotline]    # kind = "phone" | "email" | "desk" and their keys
+//! [topics.protection]   # channel and language shares, handle time per channel
+//! [[demand]]            # contacts of a topic per day or hour, with surges
+//! [[newcomers]]         # people arriving who make contacts later (optional)
+//! [pools.phone_team]    # staff: serves, languages, hours, breaks, absence, speed, cost
 //! ```
 //!
 //! Parsing ([`load`]) turns text into these types and collects every
