@@ -19,6 +19,8 @@ use super::{
 
 /// Longest horizon accepted, days (ten years).
 const MAX_DAYS: u32 = 3660;
+/// Most contacts of one demand stream in one replication.
+const MAX_CONTACTS: f64 = 1e9;
 
 /// Compiles a scenario read from a file.
 pub fn compile_loaded(loaded: &LoadedScenario) -> Result<Model, Diagnostics> {
@@ -284,7 +286,7 @@ impl Checker<'_> {
                     self.err_hint(
                         path.clone(),
                         format!(
-                            "missing `answer_within`: the service-level threshold of this {}",
+                            "missing `answer_within`: the service-level threshold of this {} channel",
                             kind_name(kind)
                         ),
                         format!("e.g. {example}"),
@@ -634,6 +636,23 @@ impl Checker<'_> {
             }
         }
 
+        // Volumes the engine can simulate: at most a billion contacts per
+        // stream and replication (far beyond any agency; a typo such as
+        // `1e300/s` would otherwise run for ever).
+        for d in &demands {
+            let total = d.expected_between(0.0, horizon_s, horizon_s);
+            if !(total <= MAX_CONTACTS) {
+                self.err_hint(
+                    d.origin.clone(),
+                    format!(
+                        "about {total:.3e} contacts on channel `{}` over the horizon: more than the {MAX_CONTACTS:.0e} a replication can simulate",
+                        channel_names[d.channel]
+                    ),
+                    "check the rate or volume and its unit (\"22/min\", per_day = 1200)".into(),
+                );
+            }
+        }
+
         // Queue classes: every (channel, topic, language) that demand or a
         // switch can produce, plus desk appointments.
         let mut wanted = vec![false; nc * nt * nl * 2];
@@ -667,7 +686,10 @@ impl Checker<'_> {
                         if from && !wanted[key(sw.to, t, l, false)] {
                             wanted[key(sw.to, t, l, false)] = true;
                             changed = true;
-                            if handles[t * nc + sw.to].is_none() {
+                            let tname = topic_names[t];
+                            if handles[t * nc + sw.to].is_none()
+                                && !sc.topics[tname].handle.contains_key(channel_names[sw.to])
+                            {
                                 self.err_hint(
                                     format!("{}.handle", crate::scenario::join_path("topics", topic_names[t])),
                                     format!(
@@ -723,6 +745,16 @@ impl Checker<'_> {
             let mut speaks = vec![true; nl];
             if let Some(list) = &p.languages {
                 speaks = vec![false; nl];
+                if list.is_empty() && explicit_languages {
+                    self.err_hint(
+                        format!("{path}.languages"),
+                        "the pool speaks no language, so it can serve nobody without an interpreter",
+                        format!(
+                            "list at least one of: {}, or leave the key out (speaks all)",
+                            language_names.join(", ")
+                        ),
+                    );
+                }
                 if !explicit_languages {
                     self.err_hint(
                         format!("{path}.languages"),
@@ -819,7 +851,10 @@ impl Checker<'_> {
                     (Ok(a), Ok(z)) if z > a => breaks.push((a, z, b.share)),
                     (Ok(_), Ok(_)) => self.err(
                         bpath.clone(),
-                        format!("`{}` must end after `{}` starts", b.to, b.from),
+                        format!(
+                            "the break ends (`to = \"{}\"`) before it starts (`from = \"{}\"`)",
+                            b.to, b.from
+                        ),
                     ),
                     (Err(e), _) => self.err(format!("{bpath}.from"), e),
                     (_, Err(e)) => self.err(format!("{bpath}.to"), e),
@@ -1119,12 +1154,12 @@ impl Checker<'_> {
                 self.err_hint(
                     format!("{path}.{key}"),
                     format!(
-                        "`{key}` does not apply to a {} channel{why}",
-                        kind_name(ch.kind)
+                        "`{key}` does not apply to {} channel{why}",
+                        with_article(ch.kind)
                     ),
                     format!(
-                        "a {} channel takes: {}",
-                        kind_name(ch.kind),
+                        "{} channel takes: {}",
+                        with_article(ch.kind),
                         allowed.join(", ")
                     ),
                 );
@@ -1358,6 +1393,15 @@ impl Checker<'_> {
         } else if w.iter().sum::<f64>() <= 0.0 {
             self.err(path.to_string(), "at least one weight must be above 0");
         }
+    }
+}
+
+/// "a phone", "an e-mail", "a desk".
+fn with_article(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Phone => "a phone",
+        ChannelKind::Email => "an e-mail",
+        ChannelKind::Desk => "a desk",
     }
 }
 

@@ -7,3 +7,4 @@ mod determinism;
 mod erlang_validation;
 mod service;
 mod util;
+mod validation;
