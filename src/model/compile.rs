@@ -641,7 +641,7 @@ impl Checker<'_> {
         // `1e300/s` would otherwise run for ever).
         for d in &demands {
             let total = d.expected_between(0.0, horizon_s, horizon_s);
-            if !(total <= MAX_CONTACTS) {
+            if total.is_nan() || total > MAX_CONTACTS {
                 self.err_hint(
                     d.origin.clone(),
                     format!(
