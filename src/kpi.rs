@@ -78,6 +78,11 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "offered desk visitors with a booked slot",
     ),
     def(
+        "deflected_contacts",
+        "contacts",
+        "new contacts answered by online information instead (deflection actions); not in first_attempts",
+    ),
+    def(
         "unstaffed_contacts",
         "contacts",
         "offered attempts that arrived while no one on duty could serve them (no pool with the skill, the language or a free interpreter service on duty; for e-mail, counted only while some of the channel's staff are on duty); they wait",
@@ -207,17 +212,38 @@ pub const POOL_KPIS: &[KpiDef] = &[
     def(
         "paid_hours_h",
         "hours",
-        "rostered staff hours (headcount × hours on duty; absence and breaks are paid)",
+        "staff hours on the roster paid by the pool: its own staff (also while redeployed elsewhere) and its hires, training included; absence and breaks are paid",
     ),
     def(
         "staff_cost",
         "currency",
-        "paid hours × cost per hour, in the scenario's currency",
+        "paid hours × cost per hour (hires at their own rate), in the scenario's currency",
     ),
+    def(
+        "hiring_cost",
+        "currency",
+        "one-off costs of the hires who arrived",
+    ),
+    def("total_cost", "currency", "staff cost + hiring cost"),
     def(
         "cost_per_handled_contact",
         "currency",
-        "staff cost ÷ handled contacts",
+        "total cost ÷ handled contacts",
+    ),
+    def(
+        "redeployed_in_mean",
+        "agents",
+        "time-average staff redeployed into the pool on duty",
+    ),
+    def(
+        "hired_on_duty_mean",
+        "agents",
+        "time-average hired staff on duty and productive",
+    ),
+    def(
+        "hired_in_training_mean",
+        "agents",
+        "time-average hired staff present in training",
     ),
 ];
 
@@ -242,6 +268,31 @@ pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
         "pool_handled_contacts",
         "contacts",
         "contacts whose service by the pool started in the interval",
+    ),
+    def(
+        "pool_own_on_duty_mean",
+        "agents",
+        "time-average of the pool's own staff on duty",
+    ),
+    def(
+        "pool_redeployed_on_duty_mean",
+        "agents",
+        "time-average of staff redeployed into the pool on duty",
+    ),
+    def(
+        "pool_hired_training_mean",
+        "agents",
+        "time-average of hired staff present in training",
+    ),
+    def(
+        "pool_hired_on_duty_mean",
+        "agents",
+        "time-average of hired staff on duty and productive",
+    ),
+    def(
+        "pool_cost",
+        "currency",
+        "staff cost of the interval plus hiring costs of hires arriving in it",
     ),
 ];
 
@@ -322,6 +373,7 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
         k.switched_in,
         k.switched_out,
         k.appointments,
+        k.deflected,
         k.unstaffed,
         k.closed,
         ratio(k.answered_within, handled),
@@ -352,14 +404,9 @@ pub fn topic_values(k: &Counts) -> Vec<f64> {
     ]
 }
 
-/// Pool KPI values in [`POOL_KPIS`] order; `paid_hours` from the roster.
-pub fn pool_values(
-    t: &PoolTally,
-    measured_s: f64,
-    paid_hours: f64,
-    cost_per_hour: f64,
-) -> Vec<f64> {
-    let cost = paid_hours * cost_per_hour;
+/// Pool KPI values in [`POOL_KPIS`] order.
+pub fn pool_values(t: &PoolTally, measured_s: f64) -> Vec<f64> {
+    let staff_cost = t.cost - t.hiring_cost;
     vec![
         ratio(t.on_duty_area, measured_s),
         ratio(t.busy_area, measured_s),
@@ -367,9 +414,14 @@ pub fn pool_values(
         ratio(t.deferred_area, t.busy_area),
         t.handled,
         t.interpreted,
-        paid_hours,
-        cost,
-        ratio(cost, t.handled),
+        t.paid_area / 3600.0,
+        staff_cost,
+        t.hiring_cost,
+        t.cost,
+        ratio(t.cost, t.handled),
+        ratio(t.redeployed_area, measured_s),
+        ratio(t.hired_area, measured_s),
+        ratio(t.training_area, measured_s),
     ]
 }
 
@@ -394,12 +446,17 @@ pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 13] {
 }
 
 /// Pool interval values in [`POOL_INTERVAL_METRICS`] order.
-pub fn pool_interval_values(t: &PoolTally, len_s: f64) -> [f64; 4] {
+pub fn pool_interval_values(t: &PoolTally, len_s: f64) -> [f64; 9] {
     [
         ratio(t.on_duty_area, len_s),
         ratio(t.busy_area, len_s),
         ratio(t.busy_area, t.on_duty_area),
         t.handled,
+        ratio(t.own_area, len_s),
+        ratio(t.redeployed_area, len_s),
+        ratio(t.training_area, len_s),
+        ratio(t.hired_area, len_s),
+        t.cost,
     ]
 }
 
@@ -423,9 +480,35 @@ pub struct RepRecord {
     /// The same per day; empty when the reporting interval is longer than a
     /// day.
     pub day_series: Vec<f32>,
+    /// Contingency actions decided or undone, in time order.
+    pub firings: Vec<crate::engine::Firing>,
     /// Events the engine processed.
     pub events: u64,
 }
+
+/// Statistics of each action across replications, in [`ACTION_KPIS`] order.
+pub const ACTION_KPIS: &[KpiDef] = &[
+    def(
+        "fired_share",
+        "share",
+        "share of replications in which the action was decided",
+    ),
+    def(
+        "decision_day",
+        "days",
+        "day of the decision after the start (0 = the first day), over the replications in which it was decided",
+    ),
+    def(
+        "effect_day",
+        "days",
+        "day the effect started, over the replications in which it started within the horizon",
+    ),
+    def(
+        "released_share",
+        "share",
+        "share of replications in which the action was undone",
+    ),
+];
 
 /// Values per interval (or day) in a [`RepRecord`] series.
 pub fn series_width(model: &Model) -> usize {
@@ -481,6 +564,11 @@ impl RepRecord {
                         sum.on_duty_area += t.on_duty_area;
                         sum.busy_area += t.busy_area;
                         sum.handled += t.handled;
+                        sum.own_area += t.own_area;
+                        sum.redeployed_area += t.redeployed_area;
+                        sum.training_area += t.training_area;
+                        sum.hired_area += t.hired_area;
+                        sum.cost += t.cost;
                     }
                     let values = pool_interval_values(&sum, crate::model::DAY_S);
                     day_series.extend(values.iter().map(|&v| v as f32));
@@ -508,17 +596,10 @@ impl RepRecord {
             pool_kpis: out
                 .pools
                 .iter()
-                .zip(&model.pools)
-                .map(|(t, p)| {
-                    pool_values(
-                        t,
-                        measured_s,
-                        p.paid_hours(model.warmup_s, model.horizon_s),
-                        p.cost_per_hour,
-                    )
-                })
+                .map(|t| pool_values(t, measured_s))
                 .collect(),
             series,
+            firings: out.firings.clone(),
             events: out.events,
         }
     }

@@ -28,8 +28,13 @@ pub enum Process {
     Callers = 4,
     /// The demand level of a replication and its daily factors.
     DemandLevel = 5,
-    /// Staff absent per day, per pool.
+    /// Staff absent per day, per pool (no longer used: absence draws come
+    /// from per-cohort, per-day generators; kept so numbers do not shift).
     Absence = 6,
+    /// Deflection draws of a demand stream.
+    Deflection = 7,
+    /// Random parts of an action (hires who leave early).
+    Actions = 8,
 }
 
 /// Bits of the word position given to each process.

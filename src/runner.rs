@@ -37,6 +37,8 @@ pub struct Summary {
     pub topic_kpis: Vec<Vec<Stat>>,
     /// `[pool][kpi]` in [`POOL_KPIS`] order.
     pub pool_kpis: Vec<Vec<Stat>>,
+    /// `[action][kpi]` in [`ACTION_KPIS`] order.
+    pub action_kpis: Vec<Vec<Stat>>,
     /// Per interval, laid out like [`RepRecord::series`].
     pub intervals: Vec<Stat>,
     /// Per day, laid out like [`RepRecord::day_series`]; empty when the
@@ -132,6 +134,46 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
                 .collect()
         })
         .collect();
+    let n = records.len().max(1) as f64;
+    let action_kpis = (0..model.actions.len())
+        .map(|a| {
+            let fired: Vec<&crate::engine::Firing> = records
+                .iter()
+                .filter_map(|r| r.firings.iter().find(|f| f.action == a && !f.release))
+                .collect();
+            let released = records
+                .iter()
+                .filter(|r| r.firings.iter().any(|f| f.action == a && f.release))
+                .count();
+            let share = |k: usize| {
+                let x = k as f64 / n;
+                Stat {
+                    mean: x,
+                    ci95: f64::NAN,
+                    p5: x,
+                    p50: x,
+                    p95: x,
+                    n: records.len(),
+                }
+            };
+            let days = |f: &dyn Fn(&crate::engine::Firing) -> f64| {
+                let mut v: Vec<f64> = fired
+                    .iter()
+                    .map(|x| f(x))
+                    .filter(|&t| t <= model.horizon_s)
+                    .map(|t| (t / crate::model::DAY_S).floor())
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                Stat::of_sorted(&v)
+            };
+            vec![
+                share(fired.len()),
+                days(&|x| x.decided_s),
+                days(&|x| x.effect_s),
+                share(released),
+            ]
+        })
+        .collect();
     let columns = |get: &dyn Fn(&RepRecord) -> &[f32], width: usize| -> Vec<Stat> {
         let mut buf = Vec::with_capacity(records.len());
         (0..width)
@@ -155,6 +197,7 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
         channel_kpis,
         topic_kpis,
         pool_kpis,
+        action_kpis,
         intervals,
         days,
         events: records.iter().map(|r| r.events).sum(),

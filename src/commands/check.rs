@@ -316,10 +316,62 @@ pub fn describe(model: &Model) -> String {
             );
         }
     }
+    if !model.actions.is_empty() {
+        let _ = writeln!(s, "\ncontingency actions taking part:");
+    }
+    for a in &model.actions {
+        let when = match &a.fire {
+            crate::model::Fire::At(t) => format!("decided on {}", model.datetime_at(*t).date()),
+            crate::model::Fire::When(tr) => describe_trigger(model, tr),
+        };
+        let release = match &a.release {
+            None => String::new(),
+            Some(crate::model::Fire::At(t)) => {
+                format!("; undone on {}", model.datetime_at(*t).date())
+            }
+            Some(crate::model::Fire::When(tr)) => {
+                format!("; undone {}", describe_trigger(model, tr))
+            }
+        };
+        let _ = writeln!(
+            s,
+            "  {}: {}; {when}, effect after {}{release}",
+            a.id,
+            a.describe(model),
+            human_duration(a.delay_s)
+        );
+    }
     for w in &model.warnings {
         let _ = writeln!(s, "\nwarning: {w}");
     }
     s
+}
+
+fn describe_trigger(model: &Model, tr: &crate::model::Trigger) -> String {
+    let name = crate::model::Metric::ALL
+        .iter()
+        .find(|(_, m)| *m == tr.metric)
+        .map_or("?", |(n, _)| n);
+    let on = if tr.metric.on_pool() {
+        model.pools[tr.target].name.as_str()
+    } else {
+        model.channels[tr.target].name.as_str()
+    };
+    let held = if tr.hold > 1 {
+        format!(
+            " for {} ({} checks in a row, one at the end of each reporting interval)",
+            human_duration((tr.hold - 1) as f64 * model.interval_s),
+            tr.hold
+        )
+    } else {
+        " at the end of a reporting interval".to_string()
+    };
+    format!(
+        "when {name} of {on} over the last {} is {} {}{held}",
+        human_duration(tr.window as f64 * model.interval_s),
+        if tr.below { "below" } else { "above" },
+        crate::units::trim_float(tr.threshold),
+    )
 }
 
 fn weekday(d: jiff::civil::Date) -> String {

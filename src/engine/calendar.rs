@@ -26,6 +26,10 @@ pub enum Kind {
     Interpreter,
     /// End of reporting interval `a`: snapshots of backlogs.
     Tick,
+    /// Action `a`: step `b` of its life (decided, effect, release …).
+    Action,
+    /// Cohort `a`: event `b` (arrival, end of training, a leaver, …).
+    Cohort,
 }
 
 /// One scheduled event.

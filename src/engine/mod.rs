@@ -26,11 +26,13 @@
 //! abandonment event, and queue entries of contacts that left are skipped
 //! when they reach the head.
 
+mod actions;
 mod calendar;
 mod outcome;
+mod staff;
 
 pub use calendar::{Calendar, Event, Kind};
-pub use outcome::{ChannelInterval, ChannelTotals, Counts, PoolTally, RepOutcome};
+pub use outcome::{ChannelInterval, ChannelTotals, Counts, Firing, PoolTally, RepOutcome};
 
 use std::collections::VecDeque;
 
@@ -38,7 +40,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 
-use crate::model::{ChannelKind, Closing, DAY_S, Model, Piece, staff_on_duty};
+use crate::model::{ChannelKind, Closing, DAY_S, Model, Piece};
 use crate::rng::{Process, caller_rng, stream};
 
 /// Simulates replication `replication` of `model`.
@@ -356,10 +358,33 @@ struct Sim<'m, T: Tracer> {
     interp_busy: Vec<u32>,
     interp_cap: Vec<u32>,
     interp_hours: Vec<Vec<f64>>,
-    /// Duty roster steps per pool (this replication's absence applied).
-    duty: Vec<Vec<(f64, u32)>>,
+    /// Staff cohorts: the pools' own (index = pool), then one per hire or
+    /// redeployment action.
+    cohorts: Vec<staff::Cohort>,
+    /// Roster shapes: the pools' (index = pool), then hires' own rosters.
+    shapes: Vec<staff::Shape>,
+    /// Cohorts of each pool.
+    pool_cohorts: Vec<Vec<usize>>,
+    /// The cohort each action fills, if any.
+    action_cohort: Vec<Option<usize>>,
+    /// Contingency actions' state.
+    acts: Vec<actions::ActionState>,
+    /// Every decision taken (actions fired or released).
+    firings: Vec<Firing>,
+    /// One-off costs per pool (hiring), after warm-up and per interval.
+    one_off: Vec<f64>,
+    /// Current lines per channel (actions change them).
+    lines: Vec<Option<u32>>,
+    /// Deflection actions in effect per `topic * n_channels + channel`.
+    deflections: Vec<Vec<usize>>,
+    /// Per demand stream: its deflection draws.
+    deflect_rng: Vec<Option<ChaCha8Rng>>,
+    /// Deflected contacts after warm-up per channel.
+    deflected_kpi: Vec<f64>,
     /// Opening boundaries per channel: open at even indices, close at odd.
     hours: Vec<Vec<f64>>,
+    /// Bumped when a channel's hours are replaced (invalidates events).
+    hours_epoch: Vec<u32>,
     /// Per channel: whether its contacts need a personal seed.
     needs_seed: Vec<bool>,
     /// Per pool: desk channels it serves.
@@ -454,7 +479,11 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     .collect()
             })
             .collect();
-        let duty = (0..np).map(|p| duty_steps(m, p, replication)).collect();
+        let (cohorts, shapes, action_cohort) = staff::initial(m);
+        let mut pool_cohorts = vec![Vec::new(); np];
+        for (i, c) in cohorts.iter().enumerate() {
+            pool_cohorts[c.pool].push(i);
+        }
         let mut sim = Sim {
             m,
             now: 0.0,
@@ -472,11 +501,22 @@ impl<'m, T: Tracer> Sim<'m, T> {
             interp_busy: vec![0; ni],
             interp_cap: vec![0; ni],
             interp_hours,
-            duty,
+            cohorts,
+            shapes,
+            pool_cohorts,
+            action_cohort,
+            acts: actions::initial(m),
+            firings: Vec::new(),
+            one_off: vec![0.0; np * m.n_intervals],
+            lines: m.channels.iter().map(|c| c.lines).collect(),
+            deflections: vec![Vec::new(); nt * nc],
+            deflect_rng: (0..m.demands.len()).map(|_| None).collect(),
+            deflected_kpi: vec![0.0; nc],
+            hours_epoch: vec![0; nc],
             hours,
             needs_seed,
             pool_desks,
-            levels: Levels::new(2 * nc + 3 * np + ni, m),
+            levels: Levels::new(2 * nc + staff::POOL_LEVELS * np + ni, m),
             day_factors: demand_factors(m, replication),
             counts: vec![Counts::default(); nc * m.n_intervals],
             kpi_counts: vec![Counts::default(); m.classes.len()],
@@ -507,11 +547,12 @@ impl<'m, T: Tracer> Sim<'m, T> {
         };
         // Rosters, interpreters and opening hours first, so that at equal
         // times they act before arrivals.
-        for p in 0..np {
-            if let Some(&(t, _)) = sim.duty[p].first() {
-                sim.cal.schedule(t, Kind::Duty, p as u32, 0);
+        for s in 0..sim.shapes.len() {
+            if let Some(&(t, _)) = sim.shapes[s].steps.first() {
+                sim.schedule_shape(s, t, 0);
             }
         }
+        sim.schedule_actions();
         for i in 0..ni {
             if let Some(&t) = sim.interp_hours[i].first() {
                 sim.cal.schedule(t, Kind::Interpreter, i as u32, 0);
@@ -543,20 +584,16 @@ impl<'m, T: Tracer> Sim<'m, T> {
         self.nc + c
     }
     #[inline]
-    fn lvl_on_duty(&self, p: usize) -> usize {
-        2 * self.nc + p
-    }
-    #[inline]
     fn lvl_pool_busy(&self, p: usize) -> usize {
-        2 * self.nc + self.np + p
+        self.lvl_pool(p, staff::L_BUSY)
     }
     #[inline]
     fn lvl_pool_deferred(&self, p: usize) -> usize {
-        2 * self.nc + 2 * self.np + p
+        self.lvl_pool(p, staff::L_DEFERRED)
     }
     #[inline]
     fn lvl_interp(&self, i: usize) -> usize {
-        2 * self.nc + 3 * self.np + i
+        2 * self.nc + staff::POOL_LEVELS * self.np + i
     }
 
     /// Next arrival of stream `d` after `t`, by inverting the cumulative
@@ -611,8 +648,10 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 Kind::ServiceEnd => self.on_service_end(ev.a, ev.b as usize),
                 Kind::Abandon => self.on_abandon(ev.a, ev.b),
                 Kind::Redial => self.on_redial(ev.a, ev.b),
-                Kind::Duty => self.on_duty(ev.a as usize, ev.b as usize),
-                Kind::Hours => self.on_hours(ev.a as usize, ev.b as usize),
+                Kind::Duty => self.on_shape((ev.a & 0xFFFF) as usize, ev.a >> 16, ev.b as usize),
+                Kind::Action => self.on_action(ev.a as usize, ev.b),
+                Kind::Cohort => self.on_cohort(ev.a as usize, ev.b),
+                Kind::Hours => self.on_hours((ev.a & 0xFFFF) as usize, ev.a >> 16, ev.b as usize),
                 Kind::Interpreter => self.on_interpreter(ev.a as usize, ev.b as usize),
                 Kind::Tick => self.on_tick(ev.a as usize),
             }
@@ -687,6 +726,16 @@ impl<'m, T: Tracer> Sim<'m, T> {
         } else {
             0
         };
+        if !self.deflections[demand.topic * self.nc + demand.channel].is_empty()
+            && self.deflected(d, now)
+        {
+            let interval = self.interval_of(now) as usize;
+            self.counts[interval * self.nc + demand.channel].deflected += 1.0;
+            if now >= m.warmup_s {
+                self.deflected_kpi[demand.channel] += 1.0;
+            }
+            return;
+        }
         let class = self.demand_classes[d * m.languages.len() + language][usize::from(appointment)];
         debug_assert!(
             class != u32::MAX,
@@ -749,7 +798,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
         });
         let m = self.m;
         let channel = &m.channels[c];
-        if let Some(lines) = channel.lines
+        if let Some(lines) = self.lines[c]
             && self.chans[c].in_system >= lines
         {
             self.tally(idx, |k| k.blocked += 1.0);
@@ -850,8 +899,11 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     <= channel.answer_within_s
             }
         };
-        let pool_model = &m.pools[p];
-        let mut service = call.handle * info.factor / pool_model.speed;
+        let handle = call.handle;
+        let co = self.idle_cohort(p);
+        let speed = m.pools[p].speed * self.cohorts[co].speed_at(now);
+        let mut service = handle * info.factor / speed;
+        let call = &mut self.calls[idx as usize];
         let counted = call.counted;
         call.interpreter = interp.map_or(NO_INTERPRETER, |i| i as u32);
         if let Some(i) = interp {
@@ -887,6 +939,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
         if info.desk_counters != u32::MAX {
             self.chans[c].counters_busy += 1;
         }
+        let cohort = &mut self.cohorts[co];
+        cohort.idle -= 1;
+        cohort.busy += 1;
         let pool = &mut self.pools[p];
         pool.idle -= 1;
         pool.busy += 1;
@@ -916,11 +971,12 @@ impl<'m, T: Tracer> Sim<'m, T> {
             wait,
         });
         self.cal
-            .schedule(now + service, Kind::ServiceEnd, idx, p as u32);
+            .schedule(now + service, Kind::ServiceEnd, idx, co as u32);
     }
 
-    fn on_service_end(&mut self, idx: u32, p: usize) {
+    fn on_service_end(&mut self, idx: u32, co: usize) {
         let now = self.now;
+        let p = self.cohorts[co].pool;
         let call = self.calls[idx as usize];
         let c = call.channel as usize;
         let k = call.class as usize;
@@ -959,15 +1015,18 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
         let l = self.lvl_pool_busy(p);
         self.levels.set(l, now, f64::from(busy));
-        let pool = &mut self.pools[p];
-        if pool.leaving > 0 {
+        let cohort = &mut self.cohorts[co];
+        cohort.busy -= 1;
+        if cohort.leaving > 0 {
+            cohort.leaving -= 1;
+            cohort.on_duty -= 1;
+            let pool = &mut self.pools[p];
             pool.leaving -= 1;
             pool.on_duty -= 1;
-            let on = pool.on_duty;
-            let l = self.lvl_on_duty(p);
-            self.levels.set(l, now, f64::from(on));
+            self.pool_levels(p);
         } else {
-            pool.idle += 1;
+            cohort.idle += 1;
+            self.pools[p].idle += 1;
             self.dispatch(p);
         }
         if resource_freed {
@@ -1204,48 +1263,6 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
     }
 
-    fn on_duty(&mut self, p: usize, step: usize) {
-        let now = self.now;
-        let target = self.duty[p][step].1;
-        if let Some(&(t, _)) = self.duty[p].get(step + 1)
-            && t < self.m.horizon_s
-        {
-            self.cal
-                .schedule(t, Kind::Duty, p as u32, (step + 1) as u32);
-        }
-        let pool = &mut self.pools[p];
-        let staying = pool.on_duty - pool.leaving;
-        let shrinking = target < staying;
-        if target > staying {
-            let mut add = target - staying;
-            let back = add.min(pool.leaving);
-            pool.leaving -= back;
-            add -= back;
-            pool.on_duty += add;
-            pool.idle += add;
-        } else if target < staying {
-            let remove = staying - target;
-            let from_idle = remove.min(pool.idle);
-            pool.idle -= from_idle;
-            pool.on_duty -= from_idle;
-            pool.leaving += remove - from_idle;
-        }
-        let on = pool.on_duty;
-        let l = self.lvl_on_duty(p);
-        self.levels.set(l, now, f64::from(on));
-        if shrinking {
-            // Desk visitors still waiting when the last staff who could
-            // serve them leave are sent home.
-            for j in 0..self.pool_desks[p].len() {
-                let c = self.pool_desks[p][j];
-                if self.chans[c].queue_len > 0 && !self.desk_staffed(c) {
-                    self.send_home(c);
-                }
-            }
-        }
-        self.dispatch(p);
-    }
-
     fn desk_staffed(&self, c: usize) -> bool {
         self.m.channels[c]
             .pools
@@ -1270,7 +1287,10 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
     }
 
-    fn on_hours(&mut self, c: usize, k: usize) {
+    fn on_hours(&mut self, c: usize, epoch: u32, k: usize) {
+        if epoch != self.hours_epoch[c] {
+            return;
+        }
         let open = k.is_multiple_of(2);
         self.chans[c].open = open;
         self.chans[c].close_at = if open {
@@ -1281,7 +1301,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
         if let Some(&t) = self.hours[c].get(k + 1)
             && t < self.m.horizon_s
         {
-            self.cal.schedule(t, Kind::Hours, c as u32, (k + 1) as u32);
+            let a = (c as u32) | (epoch << 16);
+            self.cal.schedule(t, Kind::Hours, a, (k + 1) as u32);
         }
     }
 
@@ -1306,6 +1327,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
     /// Backlog snapshot per channel at the end of interval `i`.
     fn on_tick(&mut self, i: usize) {
         self.snapshot(i);
+        if !self.acts.is_empty() {
+            self.check_triggers(i);
+        }
         if i + 2 < self.m.n_intervals {
             let t = (i + 2) as f64 * self.m.interval_s;
             self.cal.schedule(t, Kind::Tick, (i + 1) as u32, 0);
@@ -1355,6 +1379,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                         counts.add(&self.kpi_counts[k]);
                     }
                 }
+                counts.deflected = self.deflected_kpi[c];
                 ChannelTotals {
                     counts,
                     queue_area: lv.kpi_area[c],
@@ -1365,35 +1390,50 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 }
             })
             .collect();
+        let pl =
+            |area: &[f64], p: usize, which: usize| area[2 * nc + p * staff::POOL_LEVELS + which];
+        let tally = |area: &[f64], p: usize, counts: &PoolTally, one_off: f64| {
+            let cost_rate_area = pl(area, p, staff::L_COST);
+            PoolTally {
+                on_duty_area: pl(area, p, staff::L_ON_DUTY),
+                busy_area: pl(area, p, staff::L_BUSY),
+                deferred_area: pl(area, p, staff::L_DEFERRED),
+                handled: counts.handled,
+                interpreted: counts.interpreted,
+                own_area: pl(area, p, staff::L_OWN),
+                redeployed_area: pl(area, p, staff::L_REDEPLOYED),
+                hired_area: pl(area, p, staff::L_HIRED),
+                training_area: pl(area, p, staff::L_TRAINING),
+                paid_area: pl(area, p, staff::L_PAID),
+                cost: cost_rate_area / 3600.0 + one_off,
+                hiring_cost: one_off,
+            }
+        };
+        let warm_interval = self.interval_of(self.m.warmup_s) as usize;
         let pools = (0..np)
-            .map(|p| PoolTally {
-                on_duty_area: lv.kpi_area[2 * nc + p],
-                busy_area: lv.kpi_area[2 * nc + np + p],
-                deferred_area: lv.kpi_area[2 * nc + 2 * np + p],
-                handled: self.pool_kpi[p].handled,
-                interpreted: self.pool_kpi[p].interpreted,
+            .map(|p| {
+                let one_off: f64 = (warm_interval..self.m.n_intervals)
+                    .map(|i| self.one_off[i * np + p])
+                    .sum();
+                tally(&lv.kpi_area, p, &self.pool_kpi[p], one_off)
             })
             .collect();
-        let interpreter_busy_area = (0..ni).map(|i| lv.kpi_area[2 * nc + 3 * np + i]).collect();
+        let interpreter_busy_area = (0..ni)
+            .map(|i| lv.kpi_area[2 * nc + staff::POOL_LEVELS * np + i])
+            .collect();
         let mut channel_intervals = Vec::with_capacity(self.m.n_intervals * nc);
         let mut pool_intervals = Vec::with_capacity(self.m.n_intervals * np);
         for i in 0..self.m.n_intervals {
             let area = &lv.area[i * lv.n..(i + 1) * lv.n];
             for p in 0..np {
                 let pc = self.pool_counts[i * np + p];
-                pool_intervals.push(PoolTally {
-                    on_duty_area: area[2 * nc + p],
-                    busy_area: area[2 * nc + np + p],
-                    deferred_area: area[2 * nc + 2 * np + p],
-                    handled: pc.handled,
-                    interpreted: pc.interpreted,
-                });
+                pool_intervals.push(tally(area, p, &pc, self.one_off[i * np + p]));
             }
             for c in 0..nc {
                 let on_duty_area = self.m.channels[c]
                     .pools
                     .iter()
-                    .map(|&p| area[2 * nc + p])
+                    .map(|&p| pl(area, p, staff::L_ON_DUTY))
                     .sum();
                 let (backlog_end, oldest_age_end_s) = self.snapshots[i * nc + c];
                 channel_intervals.push(ChannelInterval {
@@ -1418,37 +1458,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
             interpreter_busy_area,
             channel_intervals,
             pool_intervals,
+            firings: std::mem::take(&mut self.firings),
             events: self.events,
         };
         (outcome, self.tracer)
     }
-}
-
-/// This replication's roster of pool `p`: the roster's shape applied to the
-/// staff present each day (absence drawn per day from the pool's own
-/// stream, so that it does not depend on anything else).
-fn duty_steps(m: &Model, p: usize, replication: u64) -> Vec<(f64, u32)> {
-    let pool = &m.pools[p];
-    if pool.absence <= 0.0 {
-        return pool.duty_steps(m.horizon_s);
-    }
-    let mut rng = stream(m.seed, replication, Process::Absence, p);
-    let present: Vec<u32> = (0..m.days)
-        .map(
-            |_| match rand_distr::Binomial::new(u64::from(pool.headcount), 1.0 - pool.absence) {
-                Ok(b) => b.sample(&mut rng) as u32,
-                Err(_) => pool.headcount,
-            },
-        )
-        .collect();
-    let mut out: Vec<(f64, u32)> = pool
-        .duty_shape(m.horizon_s)
-        .into_iter()
-        .map(|(t, f)| {
-            let day = ((t / DAY_S) as usize).min(present.len() - 1);
-            (t, staff_on_duty(present[day], f))
-        })
-        .collect();
-    out.dedup_by(|b, a| a.1 == b.1);
-    out
 }

@@ -41,6 +41,9 @@ pub struct Counts {
     /// Failed attempts (blocked, abandoned, turned away) whose person then
     /// turned to another channel.
     pub switched_out: f64,
+    /// New contacts that did not come because online information answered
+    /// them (deflection actions); not counted in `first_attempts`.
+    pub deflected: f64,
     /// Sum of the waits of answered attempts, seconds.
     pub wait_answered_s: f64,
     /// Sum of the waits of abandoned attempts, seconds.
@@ -65,6 +68,7 @@ impl Counts {
         self.waiting_at_end += o.waiting_at_end;
         self.closed += o.closed;
         self.switched_out += o.switched_out;
+        self.deflected += o.deflected;
         self.wait_answered_s += o.wait_answered_s;
         self.wait_abandoned_s += o.wait_abandoned_s;
     }
@@ -120,6 +124,18 @@ pub struct PoolTally {
     pub handled: f64,
     /// Of those, served through an interpreter.
     pub interpreted: f64,
+    /// Time integrals of staff on duty by origin, agent-seconds: the pool's
+    /// own, redeployed into it, hired (productive), hired in training.
+    pub own_area: f64,
+    pub redeployed_area: f64,
+    pub hired_area: f64,
+    pub training_area: f64,
+    /// Time integral of staff on the paid roster, staff-seconds.
+    pub paid_area: f64,
+    /// Staff cost (roster hours × rate) plus one-off hiring costs.
+    pub cost: f64,
+    /// Of which one-off hiring costs.
+    pub hiring_cost: f64,
 }
 
 /// Everything one replication measured.
@@ -140,6 +156,23 @@ pub struct RepOutcome {
     pub channel_intervals: Vec<ChannelInterval>,
     /// Per interval and pool: index `interval * n_pools + pool`.
     pub pool_intervals: Vec<PoolTally>,
+    /// Decisions taken on contingency actions, in time order.
+    pub firings: Vec<Firing>,
     /// Events processed (for throughput figures).
     pub events: u64,
+}
+
+/// A contingency action decided or undone in a replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firing {
+    /// Action index in the model.
+    pub action: usize,
+    /// `false`: the action was decided; `true`: it was undone.
+    pub release: bool,
+    /// When it was decided, seconds.
+    pub decided_s: f64,
+    /// When it takes effect, seconds.
+    pub effect_s: f64,
+    /// The trigger's measured value (NaN for a date).
+    pub value: f64,
 }

@@ -5,16 +5,16 @@ use std::path::Path;
 
 use crate::dist::Dist;
 use crate::scenario::{
-    ChannelKind, Clock, Closing, Diagnostic, Diagnostics, DistKind, DistSpec, LoadedScenario,
-    Scenario, SourceMap, WeekHours, closest_hint, suggest_list,
+    ActionKind, ChannelKind, Clock, Closing, Diagnostic, Diagnostics, DistKind, DistSpec,
+    LoadedScenario, Scenario, SourceMap, WeekHours, closest_hint, suggest_list,
 };
 use crate::units::parse_time_of_day;
 
 use super::schedule::{Intervals, day_ranges};
 use super::surge::daily_volumes;
 use super::{
-    Channel, Class, DAY_S, DemandStream, Interpreter, Language, Model, Piece, Pool, RedialModel,
-    ReturnModel, Route, SwitchModel,
+    Action, Channel, Class, DAY_S, DemandStream, Effect, Fire, Hire, Interpreter, Language, Metric,
+    Model, Piece, Pool, Redeploy, RedialModel, ReturnModel, Route, SwitchModel, Trigger,
 };
 
 /// Longest horizon accepted, days (ten years).
@@ -964,6 +964,16 @@ impl Checker<'_> {
             }
         }
 
+        let actions = self.actions(
+            sc,
+            &channels,
+            &pools,
+            &topic_names,
+            first_weekday,
+            days,
+            interval_s,
+        );
+
         if !self.problems.is_empty() {
             return None;
         }
@@ -994,6 +1004,7 @@ impl Checker<'_> {
             demands,
             classes,
             class_of,
+            actions,
             warnings,
         })
     }
@@ -1113,6 +1124,562 @@ impl Checker<'_> {
             checked.push(key);
         }
         Intervals::weekly(&ranges, first_weekday, days, &self.holidays)
+    }
+
+    /// Checks the plans and actions; returns the actions that take part
+    /// (those of enabled plans and those in no plan).
+    #[allow(clippy::too_many_arguments)]
+    fn actions(
+        &mut self,
+        sc: &Scenario,
+        channels: &[Channel],
+        pools: &[Pool],
+        topic_names: &[&str],
+        first_weekday: usize,
+        days: u32,
+        interval_s: f64,
+    ) -> Vec<Action> {
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+        let pool_names: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
+        let plan_names: Vec<&str> = sc.plans.keys().map(String::as_str).collect();
+        let horizon_s = f64::from(days) * DAY_S;
+        let mut out = Vec::new();
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, a) in sc.actions.iter().enumerate() {
+            let path = format!("actions[{i}]");
+            let before = self.problems.len();
+            if a.id.trim().is_empty() {
+                self.err(format!("{path}.id"), "must not be empty");
+            } else if ids.contains(&a.id.as_str()) {
+                self.err(
+                    format!("{path}.id"),
+                    format!("`{}` is used by an earlier action", a.id),
+                );
+            }
+            ids.push(&a.id);
+            let enabled = match &a.plan {
+                None => true,
+                Some(p) => match self.resolve(&format!("{path}.plan"), "plan", p, &plan_names) {
+                    Some(_) => sc.plans[p].enabled,
+                    None => false,
+                },
+            };
+            self.action_keys(&path, a);
+            let start_date = self.start_date;
+            let date_s = |d: &crate::scenario::Date| {
+                (super::surge::days_between(start_date, d.0) * DAY_S).max(0.0)
+            };
+            let fire = match (&a.at, &a.when) {
+                (Some(d), None) => Some(Fire::At(date_s(d))),
+                (None, Some(c)) => self
+                    .condition(
+                        &format!("{path}.when"),
+                        c,
+                        &channel_names,
+                        &pool_names,
+                        interval_s,
+                    )
+                    .map(Fire::When),
+                (Some(_), Some(_)) => {
+                    self.err_hint(
+                        path.clone(),
+                        "give either `at` (a date) or `when` (a trigger), not both",
+                        "at = 2022-03-21, or when = { metric = \"service_level\", channel = \"hotline\", below = 0.6, window = \"1d\", for = \"2d\" }".into(),
+                    );
+                    None
+                }
+                (None, None) => {
+                    self.err_hint(
+                        path.clone(),
+                        "missing: when is it decided? Give `at` (a date) or `when` (a trigger)",
+                        "at = 2022-03-21, or when = { metric = \"service_level\", channel = \"hotline\", below = 0.6, window = \"1d\", for = \"2d\" }".into(),
+                    );
+                    None
+                }
+            };
+            let release = match (&a.until, &a.release) {
+                (None, None) => None,
+                (Some(d), None) => Some(Fire::At(date_s(d))),
+                (None, Some(c)) => self
+                    .condition(
+                        &format!("{path}.release"),
+                        c,
+                        &channel_names,
+                        &pool_names,
+                        interval_s,
+                    )
+                    .map(Fire::When),
+                (Some(_), Some(_)) => {
+                    self.err(
+                        path.clone(),
+                        "give either `until` (a date) or `release` (a condition), not both",
+                    );
+                    None
+                }
+            };
+            if let (Some(Fire::At(a0)), Some(Fire::At(r0))) = (&fire, &release)
+                && r0 <= a0
+            {
+                self.err(
+                    format!("{path}.until"),
+                    "must be after the action is decided (`at`)",
+                );
+            }
+            let delay_s = a.delay.map_or(0.0, |d| d.secs());
+            let pool = |ck: &mut Self, key: &str, v: &Option<String>| -> Option<usize> {
+                v.as_ref().and_then(|name| {
+                    ck.resolve(&format!("{path}.{key}"), "pool", name, &pool_names)
+                })
+            };
+            let channel = |ck: &mut Self, v: &Option<String>| -> Option<usize> {
+                v.as_ref().and_then(|name| {
+                    ck.resolve(&format!("{path}.channel"), "channel", name, &channel_names)
+                })
+            };
+            let topic = |ck: &mut Self, v: &Option<String>| -> Option<usize> {
+                v.as_ref().and_then(|name| {
+                    ck.resolve(&format!("{path}.topic"), "topic", name, topic_names)
+                })
+            };
+            let speed = |ck: &mut Self, v: Option<f64>| -> f64 {
+                let s = v.unwrap_or(1.0);
+                if !(s > 0.0 && s <= 1.0) {
+                    ck.err(
+                        format!("{path}.start_speed"),
+                        format!("must be a share above 0 and at most 1 (got {s})"),
+                    );
+                }
+                s
+            };
+            let secs = |d: Option<crate::units::Duration>| d.map_or(0.0, |d| d.secs());
+            let effect = match a.kind {
+                ActionKind::Hire => {
+                    let p = pool(self, "pool", &a.pool);
+                    let count = a.count.unwrap_or(0);
+                    if count == 0 {
+                        self.err(format!("{path}.count"), "hire at least 1 person");
+                    }
+                    let start_speed = speed(self, a.start_speed);
+                    let attrition = a.attrition_per_month.unwrap_or(0.0);
+                    if !(0.0..1.0).contains(&attrition) {
+                        self.err(
+                            format!("{path}.attrition_per_month"),
+                            format!(
+                                "must be a share from 0 up to (not including) 1 (got {attrition})"
+                            ),
+                        );
+                    }
+                    for (key, v) in [
+                        ("cost_per_hour", a.cost_per_hour),
+                        ("cost_per_hire", a.cost_per_hire),
+                    ] {
+                        if let Some(v) = v
+                            && !(v >= 0.0 && v.is_finite())
+                        {
+                            self.err(
+                                format!("{path}.{key}"),
+                                format!("must be 0 or more (got {v})"),
+                            );
+                        }
+                    }
+                    let on_duty = a
+                        .hours
+                        .as_ref()
+                        .map(|h| self.hours(&format!("{path}.hours"), h, first_weekday, days));
+                    p.map(|p| {
+                        Effect::Hire(Hire {
+                            pool: p,
+                            count,
+                            lead_s: secs(a.lead_time),
+                            training_s: secs(a.training),
+                            start_speed,
+                            ramp_s: secs(a.ramp),
+                            leave_rate: -(1.0 - attrition).ln() / (30.0 * DAY_S),
+                            contract_s: a.contract.map(|d| d.secs()),
+                            cost_per_hour: a.cost_per_hour.unwrap_or(pools[p].cost_per_hour),
+                            cost_per_hire: a.cost_per_hire.unwrap_or(0.0),
+                            on_duty,
+                        })
+                    })
+                }
+                ActionKind::Redeploy => {
+                    let from = pool(self, "from", &a.from);
+                    let to = pool(self, "to", &a.to);
+                    if from.is_some() && from == to {
+                        self.err(format!("{path}.to"), "staff must move to another pool");
+                    }
+                    let start_speed = speed(self, a.start_speed);
+                    let count = match (a.count, a.share, from) {
+                        (Some(_), Some(_), _) => {
+                            self.err(path.clone(), "give either `count` or `share`, not both");
+                            None
+                        }
+                        (None, None, _) => {
+                            self.err_hint(
+                                path.clone(),
+                                "missing: how many move? Give `count` or `share`",
+                                "count = 5, or share = 0.25 of the home pool".into(),
+                            );
+                            None
+                        }
+                        (Some(n), None, Some(f)) => {
+                            if n == 0 || n > pools[f].headcount {
+                                self.err(
+                                    format!("{path}.count"),
+                                    format!(
+                                        "must be between 1 and the {} staff of pool `{}` (got {n})",
+                                        pools[f].headcount, pools[f].name
+                                    ),
+                                );
+                            }
+                            Some(n)
+                        }
+                        (None, Some(sh), Some(f)) => {
+                            self.share(&format!("{path}.share"), sh);
+                            let n = (sh * f64::from(pools[f].headcount)).round() as u32;
+                            if n == 0 {
+                                self.err(
+                                    format!("{path}.share"),
+                                    format!(
+                                        "moves nobody: {sh} of {} staff rounds to 0",
+                                        pools[f].headcount
+                                    ),
+                                );
+                            }
+                            Some(n)
+                        }
+                        _ => None,
+                    };
+                    match (from, to, count) {
+                        (Some(from), Some(to), Some(count)) => Some(Effect::Redeploy(Redeploy {
+                            from,
+                            to,
+                            count,
+                            switch_s: secs(a.switch_over),
+                            start_speed,
+                            ramp_s: secs(a.ramp),
+                        })),
+                        _ => None,
+                    }
+                }
+                ActionKind::Hours => {
+                    let hours = a
+                        .hours
+                        .as_ref()
+                        .map(|h| self.hours(&format!("{path}.hours"), h, first_weekday, days));
+                    if hours.is_none() {
+                        self.err_hint(
+                            path.clone(),
+                            "missing `hours`: the new hours",
+                            "e.g. hours = { weekdays = \"08:00-20:00\", sat = \"09:00-13:00\" }"
+                                .into(),
+                        );
+                    }
+                    match (&a.channel, &a.pool) {
+                        (Some(_), Some(_)) | (None, None) => {
+                            self.err_hint(
+                                path.clone(),
+                                "give exactly one of `channel` (opening hours) or `pool` (roster)",
+                                "use two actions to change both".into(),
+                            );
+                            None
+                        }
+                        (Some(_), None) => {
+                            let c = channel(self, &a.channel);
+                            if let Some(c) = c
+                                && channels[c].kind == ChannelKind::Email
+                            {
+                                self.err(format!("{path}.channel"), "e-mail has no opening hours; change the roster of the pools that answer it");
+                            }
+                            c.zip(hours)
+                                .map(|(channel, open)| Effect::ChannelHours { channel, open })
+                        }
+                        (None, Some(_)) => pool(self, "pool", &a.pool)
+                            .zip(hours)
+                            .map(|(pool, on_duty)| Effect::PoolHours { pool, on_duty }),
+                    }
+                }
+                ActionKind::Lines | ActionKind::Counters => {
+                    let lines = a.kind == ActionKind::Lines;
+                    let (key, want, value) = if lines {
+                        ("lines", ChannelKind::Phone, a.lines)
+                    } else {
+                        ("counters", ChannelKind::Desk, a.counters)
+                    };
+                    let c = channel(self, &a.channel);
+                    if a.channel.is_none() {
+                        self.err(format!("{path}.channel"), "missing: which channel?");
+                    }
+                    if let Some(c) = c
+                        && channels[c].kind != want
+                    {
+                        self.err(
+                            format!("{path}.channel"),
+                            format!(
+                                "`{key}` applies to {} channel; `{}` is {} channel",
+                                with_article(want),
+                                channels[c].name,
+                                with_article(channels[c].kind)
+                            ),
+                        );
+                    }
+                    match value {
+                        None | Some(0) => {
+                            self.err(
+                                format!("{path}.{key}"),
+                                format!("missing or 0: the new number of {key}"),
+                            );
+                            None
+                        }
+                        Some(n) => c.map(|channel| {
+                            if lines {
+                                Effect::Lines { channel, lines: n }
+                            } else {
+                                Effect::Counters {
+                                    channel,
+                                    counters: n,
+                                }
+                            }
+                        }),
+                    }
+                }
+                ActionKind::Deflect | ActionKind::ModelAnswers => {
+                    let t = topic(self, &a.topic);
+                    if a.topic.is_none() {
+                        self.err(format!("{path}.topic"), "missing: which topic?");
+                    }
+                    let c = channel(self, &a.channel);
+                    if a.kind == ActionKind::Deflect {
+                        let share = a.deflect.unwrap_or(-1.0);
+                        if a.deflect.is_none() {
+                            self.err_hint(
+                                path.clone(),
+                                "missing `deflect`: the share of the topic's contacts taken away",
+                                "e.g. deflect = 0.3".into(),
+                            );
+                        } else {
+                            self.share(&format!("{path}.deflect"), share);
+                        }
+                        t.map(|topic| Effect::Deflect {
+                            topic,
+                            channel: c,
+                            share,
+                            adoption_s: secs(a.adoption),
+                        })
+                    } else {
+                        let factor = a.factor.unwrap_or(-1.0);
+                        if !(factor > 0.0 && factor.is_finite()) {
+                            self.err_hint(
+                                format!("{path}.factor"),
+                                "missing or not above 0: the handle-time multiplier",
+                                "e.g. factor = 0.7 (30 % shorter)".into(),
+                            );
+                        }
+                        t.map(|topic| Effect::ModelAnswers {
+                            topic,
+                            channel: c,
+                            factor,
+                        })
+                    }
+                }
+            };
+            if self.problems.len() > before || !enabled {
+                continue;
+            }
+            if let (Some(fire), Some(effect)) = (fire, effect) {
+                if let Fire::At(t) = fire
+                    && t >= horizon_s
+                {
+                    continue;
+                }
+                out.push(Action {
+                    id: a.id.clone(),
+                    fire,
+                    delay_s,
+                    release,
+                    effect,
+                });
+            }
+        }
+        out
+    }
+
+    /// Keys that do not apply to an action's kind.
+    fn action_keys(&mut self, path: &str, a: &crate::scenario::Action) {
+        let present: [(&str, bool); 20] = [
+            ("pool", a.pool.is_some()),
+            ("from", a.from.is_some()),
+            ("to", a.to.is_some()),
+            ("count", a.count.is_some()),
+            ("share", a.share.is_some()),
+            ("lead_time", a.lead_time.is_some()),
+            ("training", a.training.is_some()),
+            ("start_speed", a.start_speed.is_some()),
+            ("ramp", a.ramp.is_some()),
+            ("attrition_per_month", a.attrition_per_month.is_some()),
+            ("contract", a.contract.is_some()),
+            ("cost_per_hour", a.cost_per_hour.is_some()),
+            ("cost_per_hire", a.cost_per_hire.is_some()),
+            ("switch_over", a.switch_over.is_some()),
+            ("channel", a.channel.is_some()),
+            ("hours", a.hours.is_some()),
+            ("lines", a.lines.is_some()),
+            ("counters", a.counters.is_some()),
+            ("topic", a.topic.is_some()),
+            (
+                "deflect",
+                a.deflect.is_some() || a.adoption.is_some() || a.factor.is_some(),
+            ),
+        ];
+        let allowed: &[&str] = match a.kind {
+            ActionKind::Hire => &[
+                "pool",
+                "count",
+                "lead_time",
+                "training",
+                "start_speed",
+                "ramp",
+                "attrition_per_month",
+                "contract",
+                "cost_per_hour",
+                "cost_per_hire",
+                "hours",
+            ],
+            ActionKind::Redeploy => &[
+                "from",
+                "to",
+                "count",
+                "share",
+                "switch_over",
+                "start_speed",
+                "ramp",
+            ],
+            ActionKind::Hours => &["channel", "pool", "hours"],
+            ActionKind::Lines => &["channel", "lines"],
+            ActionKind::Counters => &["channel", "counters"],
+            ActionKind::Deflect | ActionKind::ModelAnswers => &["topic", "channel", "deflect"],
+        };
+        let kind = format!("{:?}", a.kind);
+        for (key, set) in present {
+            if set && !allowed.contains(&key) {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!("`{key}` does not apply to a `{}` action", snake(&kind)),
+                    format!("a `{}` action takes: {}", snake(&kind), allowed.join(", ")),
+                );
+            }
+        }
+        // The three keys folded into "deflect" above, by kind.
+        if a.kind == ActionKind::Deflect && a.factor.is_some() {
+            self.err(
+                format!("{path}.factor"),
+                "`factor` applies to `model_answers` actions",
+            );
+        }
+        if a.kind == ActionKind::ModelAnswers && (a.deflect.is_some() || a.adoption.is_some()) {
+            let key = if a.deflect.is_some() {
+                "deflect"
+            } else {
+                "adoption"
+            };
+            self.err(
+                format!("{path}.{key}"),
+                format!("`{key}` applies to `deflect` actions"),
+            );
+        }
+    }
+
+    /// Checks a trigger condition.
+    fn condition(
+        &mut self,
+        path: &str,
+        c: &crate::scenario::Condition,
+        channel_names: &[&str],
+        pool_names: &[&str],
+        interval_s: f64,
+    ) -> Option<Trigger> {
+        let names: Vec<&str> = Metric::ALL.iter().map(|(n, _)| *n).collect();
+        let metric = self
+            .resolve(&format!("{path}.metric"), "metric", &c.metric, &names)
+            .map(|i| Metric::ALL[i].1);
+        let target = match metric {
+            Some(m) if m.on_pool() => {
+                if c.channel.is_some() {
+                    self.err(
+                        format!("{path}.channel"),
+                        format!("`{}` is measured on a pool: give `pool`", c.metric),
+                    );
+                }
+                match &c.pool {
+                    Some(p) => self.resolve(&format!("{path}.pool"), "pool", p, pool_names),
+                    None => {
+                        self.err(
+                            path.to_string(),
+                            format!("missing `pool`: `{}` is measured on a pool", c.metric),
+                        );
+                        None
+                    }
+                }
+            }
+            Some(_) => {
+                if c.pool.is_some() {
+                    self.err(
+                        format!("{path}.pool"),
+                        format!("`{}` is measured on a channel: give `channel`", c.metric),
+                    );
+                }
+                match &c.channel {
+                    Some(ch) => {
+                        self.resolve(&format!("{path}.channel"), "channel", ch, channel_names)
+                    }
+                    None => {
+                        self.err(
+                            path.to_string(),
+                            format!("missing `channel`: `{}` is measured on a channel", c.metric),
+                        );
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let (below, threshold) = match (c.below, c.above) {
+            (Some(x), None) => (true, x),
+            (None, Some(x)) => (false, x),
+            _ => {
+                self.err_hint(
+                    path.to_string(),
+                    "give exactly one of `below` and `above`",
+                    "e.g. below = 0.6".into(),
+                );
+                (true, f64::NAN)
+            }
+        };
+        if !threshold.is_finite() && (c.below.is_some() != c.above.is_some()) {
+            self.err(path.to_string(), "the threshold must be a number");
+        }
+        let window_s = c.window.map_or(DAY_S, |d| d.secs());
+        if window_s < interval_s {
+            self.err_hint(
+                format!("{path}.window"),
+                format!(
+                    "shorter than the reporting interval ({})",
+                    crate::units::human_duration(interval_s)
+                ),
+                "triggers are checked at the end of each reporting interval, over whole intervals"
+                    .into(),
+            );
+        }
+        let window = ((window_s / interval_s).round() as usize).max(1);
+        let hold = (c.hold.map_or(0.0, |d| d.secs()) / interval_s).round() as usize + 1;
+        Some(Trigger {
+            metric: metric?,
+            target: target?,
+            below,
+            threshold,
+            window,
+            hold,
+        })
     }
 
     /// Keys that do not apply to the channel's kind.
@@ -1403,6 +1970,18 @@ fn with_article(kind: ChannelKind) -> &'static str {
         ChannelKind::Email => "an e-mail",
         ChannelKind::Desk => "a desk",
     }
+}
+
+/// `ModelAnswers` → `model_answers`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
 }
 
 fn kind_name(kind: ChannelKind) -> &'static str {

@@ -4,10 +4,12 @@
 //! rate per stream. Built once per run by [`compile`] and shared read-only by
 //! every replication.
 
+mod action;
 mod compile;
 mod schedule;
 mod surge;
 
+pub use action::{Action, Effect, Fire, Hire, Metric, Redeploy, Trigger};
 pub use compile::{compile, compile_loaded};
 pub use schedule::{Intervals, day_ranges};
 
@@ -70,6 +72,8 @@ pub struct Model {
     /// `class_of[((channel * n_topics + topic) * n_languages + language) * 2
     /// + appointment]`, `usize::MAX` when the class cannot occur.
     pub class_of: Vec<usize>,
+    /// Contingency actions of the enabled plans (and those in no plan).
+    pub actions: Vec<Action>,
     /// Things worth knowing that do not stop the run (contacts nobody can
     /// serve, for instance).
     pub warnings: Vec<String>,

@@ -4,7 +4,8 @@
 //! `days.csv` (the same per day).
 
 use crate::kpi::{
-    CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, POOL_KPIS, TOPIC_KPIS, series_width,
+    ACTION_KPIS, CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, POOL_KPIS, TOPIC_KPIS,
+    series_width,
 };
 use crate::model::Model;
 use crate::runner::RunResult;
@@ -99,6 +100,13 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
                 .iter()
                 .zip(&result.summary.topic_kpis)
                 .map(|(t, s)| ("topic", t.as_str(), TOPIC_KPIS, s)),
+        )
+        .chain(
+            model
+                .actions
+                .iter()
+                .zip(&result.summary.action_kpis)
+                .map(|(a, s)| ("action", a.id.as_str(), ACTION_KPIS, s)),
         )
         .chain(
             model
@@ -207,6 +215,39 @@ pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error
                 &leading,
                 &result.summary.days[day * width..(day + 1) * width],
             )?;
+        }
+    }
+    finish(w)
+}
+
+/// `actions.csv`: one row per decision in each replication: replication,
+/// action, event (`decided` or `released`), decided_at, effective_at,
+/// decision_day, trigger_value (empty for a date), effect.
+pub fn actions(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "replication",
+        "action",
+        "event",
+        "decided_at",
+        "effective_at",
+        "decision_day",
+        "trigger_value",
+        "effect",
+    ])?;
+    for r in &result.records {
+        for f in &r.firings {
+            let a = &model.actions[f.action];
+            w.write_record([
+                r.replication.to_string(),
+                a.id.clone(),
+                if f.release { "released" } else { "decided" }.to_string(),
+                model.datetime_at(f.decided_s).to_string(),
+                model.datetime_at(f.effect_s).to_string(),
+                (f.decided_s / crate::model::DAY_S).floor().to_string(),
+                num(f.value),
+                a.describe(model),
+            ])?;
         }
     }
     finish(w)

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::kpi::{CHANNEL_KPIS, KpiDef, POOL_KPIS, TOPIC_KPIS};
+use crate::kpi::{ACTION_KPIS, CHANNEL_KPIS, KpiDef, POOL_KPIS, TOPIC_KPIS};
 use crate::model::Model;
 use crate::runner::RunResult;
 use crate::stats::Stat;
@@ -111,17 +111,25 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
             })
         })
         .collect();
+    let actions: Vec<Value> = model
+        .actions
+        .iter()
+        .zip(&result.summary.action_kpis)
+        .map(|(a, s)| json!({"action": a.id, "effect": a.describe(model), "kpis": kpis(ACTION_KPIS, s)}))
+        .collect();
     let doc = json!({
         "run": info,
         "definitions": {
             "channel": definitions(CHANNEL_KPIS),
             "topic": definitions(TOPIC_KPIS),
             "pool": definitions(POOL_KPIS),
+            "action": definitions(ACTION_KPIS),
             "statistics": "mean across replications; ci95_halfwidth = Student t(0.975, n-1) × sd / sqrt(n); p5/p50/p95 = percentiles across replications (linear interpolation); replications where a KPI is undefined (e.g. no call answered) are left out and replications_defined says how many counted",
         },
         "channels": channels,
         "topics": topics,
         "pools": pools,
+        "actions": actions,
     });
     let mut bytes = serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?;
     bytes.push(b'\n');

@@ -24,6 +24,7 @@ pub fn render_all(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, 
         ("replications.csv", csv::replications(model, result)?),
         ("intervals.csv", csv::intervals(model, result)?),
         ("days.csv", csv::days(model, result)?),
+        ("actions.csv", csv::actions(model, result)?),
     ])
 }
 

@@ -166,7 +166,7 @@ pub fn render(model: &Model, result: &RunResult) -> String {
             "mean".into(),
             "95 % CI".into(),
         ]);
-        let cost_label = format!("staff cost ({})", model.currency);
+        let cost_label = format!("cost ({}), staff and hiring", model.currency);
         for (key, label, f) in [
             (
                 "agents_on_duty_mean",
@@ -175,13 +175,13 @@ pub fn render(model: &Model, result: &RunResult) -> String {
             ),
             ("occupancy", "occupancy", Fmt::Share),
             ("handled_contacts", "contacts handled", Fmt::Count),
-            ("staff_cost", cost_label.as_str(), Fmt::Money),
+            ("total_cost", cost_label.as_str(), Fmt::Money),
         ] {
             let Some(k) = index_of(POOL_KPIS, key) else {
                 continue;
             };
             let s = &result.summary.pool_kpis[p][k];
-            if key == "staff_cost" && s.mean == 0.0 {
+            if key == "total_cost" && s.mean == 0.0 {
                 continue;
             }
             rows.push([format!("  {label}"), show(s.mean, f), show_ci(s, f)]);

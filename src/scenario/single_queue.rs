@@ -95,6 +95,8 @@ impl SingleQueue {
             languages: BTreeMap::new(),
             interpreters: BTreeMap::new(),
             newcomers: Vec::new(),
+            plans: BTreeMap::new(),
+            actions: Vec::new(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Integration tests, one binary with modules named by behaviour.
 
+mod actions;
 mod cli;
 mod conservation;
 mod demand;

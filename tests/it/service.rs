@@ -33,6 +33,8 @@ struct Random {
     deferred_share: f64,
     volume: (u32, u32),
     uk_share: f64,
+    hires: u32,
+    trigger_sl: f64,
 }
 
 fn random_scenario(r: &Random) -> String {
@@ -139,6 +141,53 @@ headcount = {h2}
 serves = ["desk", "hotline"]
 hours = {{ weekdays = "08:45-13:30" }}
 absence = {abs}
+
+[[actions]]
+id = "temps"
+kind = "hire"
+pool = "phone"
+count = {hires}
+at = 2022-03-11
+lead_time = "3h"
+training = "1d"
+start_speed = 0.5
+ramp = "1d"
+attrition_per_month = 0.9
+contract = "3d"
+
+[[actions]]
+id = "help"
+kind = "redeploy"
+from = "front"
+to = "phone"
+count = 1
+when = {{ metric = "service_level", channel = "hotline", below = {tsl}, window = "2h" }}
+delay = "1h"
+switch_over = "30m"
+release = {{ metric = "service_level", channel = "hotline", above = 0.95, window = "3h", for = "1h" }}
+
+[[actions]]
+id = "counters"
+kind = "counters"
+channel = "desk"
+counters = {more_counters}
+at = 2022-03-14
+until = 2022-03-15
+
+[[actions]]
+id = "web"
+kind = "deflect"
+topic = "permit"
+deflect = 0.3
+at = 2022-03-11
+adoption = "1d"
+
+[[actions]]
+id = "templates"
+kind = "model_answers"
+topic = "asylum"
+factor = 0.8
+at = 2022-03-12
 "#,
         sa = r.switch_abandon,
         st = r.switch_turned,
@@ -153,12 +202,15 @@ absence = {abs}
         brk = r.break_share,
         abs = r.absence,
         ds = r.deferred_share,
+        hires = r.hires,
+        tsl = r.trigger_sl,
+        more_counters = r.counters + 2,
     )
 }
 
 /// Checks what the engine did against the model's rules, service by
 /// service.
-fn check_trace(model: &Model, trace: &[Trace]) -> Result<(), TestCaseError> {
+fn check_trace(model: &Model, trace: &[Trace], hires: u32) -> Result<(), TestCaseError> {
     let np = model.pools.len();
     let mut busy = vec![0u32; np];
     for ev in trace {
@@ -203,10 +255,22 @@ fn check_trace(model: &Model, trace: &[Trace]) -> Result<(), TestCaseError> {
                 // Nobody serves two contacts at once.
                 prop_assert_eq!(busy[pool], reported_busy);
                 prop_assert!(reported_busy <= on_duty);
-                prop_assert!(on_duty <= p.headcount);
+                // Hires join the phone pool; one person may be redeployed
+                // into it from the front desk.
+                let extra = if p.name == "phone" { hires + 1 } else { 0 };
+                prop_assert!(
+                    on_duty <= p.headcount + extra,
+                    "{} on duty in {}",
+                    on_duty,
+                    p.name
+                );
                 // Desks never exceed their counters.
                 if ch.kind == ChannelKind::Desk {
-                    prop_assert!(counters_busy <= ch.counters.unwrap_or(u32::MAX));
+                    // The `counters` action adds two on 2022-03-14 (day 4)
+                    // until the next day (the desk is closed at midnight).
+                    let day = (time / DAY_S) as u32;
+                    let extra = if day == 4 { 2 } else { 0 };
+                    prop_assert!(counters_busy <= ch.counters.unwrap_or(u32::MAX) + extra);
                 }
                 prop_assert!(wait >= 0.0);
             }
@@ -292,16 +356,19 @@ proptest! {
         deferred_share in 0.0f64..1.0,
         volume in (20u32..300, 0u32..100),
         uk_share in 0.0f64..1.0,
+        hires in 1u32..6,
+        trigger_sl in 0.0f64..1.0,
         rep in 0u64..1000,
     ) {
         let r = Random {
             heads, back_speaks_uk, interpreter, counters, gate, appointments, returns,
             switch_abandon, switch_turned, absence, break_share, deferred_share, volume, uk_share,
+            hires, trigger_sl,
         };
         let model = model_from_text(&random_scenario(&r));
         let (out, trace) = simulate_traced(&model, rep, Vec::new());
         check_counts(&model, &out)?;
-        check_trace(&model, &trace)?;
+        check_trace(&model, &trace, hires)?;
         // The trace and the counts agree on how many services started.
         let starts = trace.iter().filter(|e| matches!(e, Trace::Start { .. })).count();
         let answered: f64 = out.channel_intervals.iter().map(|i| i.counts.answered).sum();

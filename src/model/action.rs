@@ -1,0 +1,245 @@
+//! Contingency actions as the engine runs them: what fires when, and what it
+//! changes. Built by [`super::compile`] from the scenario's `[[actions]]`
+//! entries of enabled plans.
+
+use super::schedule::Intervals;
+
+/// A compiled action.
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// The scenario's id.
+    pub id: String,
+    /// When it is decided.
+    pub fire: Fire,
+    /// Seconds from the decision to the effect.
+    pub delay_s: f64,
+    /// When it is undone, if ever.
+    pub release: Option<Fire>,
+    /// What it does.
+    pub effect: Effect,
+}
+
+/// When an action is decided (or undone).
+#[derive(Debug, Clone)]
+pub enum Fire {
+    /// At this time, seconds.
+    At(f64),
+    /// When the trigger holds.
+    When(Trigger),
+}
+
+/// A condition on the running replication, checked at the end of every
+/// reporting interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    /// What is measured.
+    pub metric: Metric,
+    /// Channel or pool index.
+    pub target: usize,
+    /// `true`: holds when the metric is below the threshold; `false`: above.
+    pub below: bool,
+    /// Threshold.
+    pub threshold: f64,
+    /// Trailing window, in reporting intervals.
+    pub window: usize,
+    /// Consecutive checks the condition must hold.
+    pub hold: usize,
+}
+
+/// Metrics a trigger can watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Channel: answered within the threshold ÷ (answered + abandoned) of
+    /// the attempts that arrived in the window and have ended.
+    ServiceLevel,
+    /// Channel: mean wait of the answered attempts of the window, seconds.
+    Asa,
+    /// Channel: abandoned ÷ offered of the window's attempts.
+    AbandonShare,
+    /// Channel: time-average number waiting over the window.
+    Queue,
+    /// Channel: number waiting at the end of the window.
+    Backlog,
+    /// Channel: age of the oldest waiting contact at the end of the window,
+    /// seconds.
+    OldestAge,
+    /// Channel: attempts offered in the window.
+    Offered,
+    /// Pool: busy ÷ on-duty staff time over the window.
+    Occupancy,
+}
+
+impl Metric {
+    /// Names as written in scenarios, with the metric.
+    pub const ALL: [(&'static str, Metric); 8] = [
+        ("service_level", Metric::ServiceLevel),
+        ("asa_s", Metric::Asa),
+        ("abandon_share", Metric::AbandonShare),
+        ("queue", Metric::Queue),
+        ("backlog", Metric::Backlog),
+        ("oldest_age_s", Metric::OldestAge),
+        ("offered", Metric::Offered),
+        ("occupancy", Metric::Occupancy),
+    ];
+
+    /// Whether it is measured on a pool (otherwise on a channel).
+    pub fn on_pool(self) -> bool {
+        self == Metric::Occupancy
+    }
+}
+
+/// What an action changes.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// A class of new staff joins a pool.
+    Hire(Hire),
+    /// Staff move from one pool to another.
+    Redeploy(Redeploy),
+    /// A channel's opening hours change.
+    ChannelHours {
+        /// Channel index.
+        channel: usize,
+        /// The new hours over the whole horizon (used from the effect on).
+        open: Intervals,
+    },
+    /// A pool's roster changes.
+    PoolHours {
+        /// Pool index.
+        pool: usize,
+        /// The new roster over the whole horizon (used from the effect on).
+        on_duty: Intervals,
+    },
+    /// A channel's number of lines changes.
+    Lines {
+        /// Channel index.
+        channel: usize,
+        /// New number of lines.
+        lines: u32,
+    },
+    /// A desk's number of counters changes.
+    Counters {
+        /// Channel index.
+        channel: usize,
+        /// New number of counters.
+        counters: u32,
+    },
+    /// A share of a topic's new contacts go elsewhere (online information).
+    Deflect {
+        /// Topic index.
+        topic: usize,
+        /// Channel index, or all channels.
+        channel: Option<usize>,
+        /// Share taken away at full effect.
+        share: f64,
+        /// Seconds from the effect to the full share (linear adoption).
+        adoption_s: f64,
+    },
+    /// Handle times of a topic multiplied by a factor.
+    ModelAnswers {
+        /// Topic index.
+        topic: usize,
+        /// Channel index, or all channels.
+        channel: Option<usize>,
+        /// Multiplier.
+        factor: f64,
+    },
+}
+
+/// External recruitment.
+#[derive(Debug, Clone)]
+pub struct Hire {
+    /// Pool they join.
+    pub pool: usize,
+    /// Number hired.
+    pub count: u32,
+    /// Seconds from the effect (decision + delay) to arrival.
+    pub lead_s: f64,
+    /// Seconds of training after arrival (paid, not productive).
+    pub training_s: f64,
+    /// Speed when training ends, as a share of full speed.
+    pub start_speed: f64,
+    /// Seconds from the end of training to full speed.
+    pub ramp_s: f64,
+    /// Rate at which hires leave, per second (from the monthly share).
+    pub leave_rate: f64,
+    /// Seconds from arrival to the end of contracts.
+    pub contract_s: Option<f64>,
+    /// Cost per staff hour on the roster.
+    pub cost_per_hour: f64,
+    /// One-off cost per hire.
+    pub cost_per_hire: f64,
+    /// Their roster (default: the pool's).
+    pub on_duty: Option<Intervals>,
+}
+
+/// Internal redeployment.
+#[derive(Debug, Clone)]
+pub struct Redeploy {
+    /// Home pool.
+    pub from: usize,
+    /// Pool they join.
+    pub to: usize,
+    /// Number moved.
+    pub count: u32,
+    /// Seconds between leaving the home pool and working in the new one.
+    pub switch_s: f64,
+    /// Speed at the start in the new pool, as a share of its full speed.
+    pub start_speed: f64,
+    /// Seconds to full speed.
+    pub ramp_s: f64,
+}
+
+impl Action {
+    /// The effect in words, e.g. "hire 20 into phone_team".
+    pub fn describe(&self, m: &super::Model) -> String {
+        let pool = |p: usize| m.pools[p].name.as_str();
+        let channel = |c: usize| m.channels[c].name.as_str();
+        let on =
+            |c: &Option<usize>| c.map_or("all channels".to_string(), |c| channel(c).to_string());
+        match &self.effect {
+            Effect::Hire(h) => format!(
+                "hire {} into {} (arrive after {} d, train {} d)",
+                h.count,
+                pool(h.pool),
+                crate::units::trim_float(h.lead_s / 86_400.0),
+                crate::units::trim_float(h.training_s / 86_400.0)
+            ),
+            Effect::Redeploy(r) => format!(
+                "redeploy {} from {} to {}",
+                r.count,
+                pool(r.from),
+                pool(r.to)
+            ),
+            Effect::ChannelHours { channel: c, .. } => {
+                format!("new opening hours of {}", channel(*c))
+            }
+            Effect::PoolHours { pool: p, .. } => format!("new roster of {}", pool(*p)),
+            Effect::Lines { channel: c, lines } => format!("{} lines on {}", lines, channel(*c)),
+            Effect::Counters {
+                channel: c,
+                counters,
+            } => format!("{} counters at {}", counters, channel(*c)),
+            Effect::Deflect {
+                topic,
+                channel: c,
+                share,
+                ..
+            } => format!(
+                "online information takes {:.0} % of {} on {}",
+                100.0 * share,
+                m.topics[*topic],
+                on(c)
+            ),
+            Effect::ModelAnswers {
+                topic,
+                channel: c,
+                factor,
+            } => format!(
+                "model answers: handle time of {} on {} × {}",
+                m.topics[*topic],
+                on(c),
+                crate::units::trim_float(*factor)
+            ),
+        }
+    }
+}

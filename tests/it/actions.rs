@@ -1,0 +1,429 @@
+//! Contingency actions: each shows its effect in the right direction and
+//! size on a scenario built for it; triggers fire within one window of
+//! their condition and never before; bad actions are refused with their key
+//! path.
+
+use surgesim::engine::{RepOutcome, simulate};
+use surgesim::model::{DAY_S, Model, compile_loaded};
+use surgesim::scenario::parse_str;
+
+use super::util::model_from_text;
+
+const BASE: &str = r#"
+[scenario]
+name = "actions"
+start = 2022-03-07
+days = 20
+interval = "1h"
+seed = 11
+replications = 4
+
+[channels.hotline]
+kind = "phone"
+lines = 8
+patience = { dist = "exponential", mean = "3m" }
+
+[channels.inbox]
+kind = "email"
+answer_within = "1d"
+
+[topics.q]
+handle.hotline = { dist = "exponential", mean = "6m" }
+handle.inbox = { dist = "exponential", mean = "10m" }
+
+[[demand]]
+topic = "q"
+channel = "hotline"
+rate = "60/h"
+
+[[demand]]
+topic = "q"
+channel = "inbox"
+per_day = 200
+
+[pools.phones]
+headcount = 5
+serves = ["hotline"]
+cost_per_hour = 40
+
+[pools.back]
+headcount = 6
+serves = ["inbox"]
+cost_per_hour = 40
+"#;
+
+fn with(actions: &str) -> Model {
+    model_from_text(&format!("{BASE}\n{actions}"))
+}
+
+fn refused(actions: &str) -> String {
+    let text = format!("{BASE}\n{actions}");
+    let loaded = parse_str(&text, "t.toml", ".".into()).expect("parses");
+    match compile_loaded(&loaded) {
+        Ok(_) => panic!("accepted:\n{actions}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Mean wait of answered calls on the hotline in days `[from, to)`.
+fn asa(m: &Model, out: &RepOutcome, from: usize, to: usize) -> f64 {
+    let nc = m.channels.len();
+    let h = m.channels.iter().position(|c| c.name == "hotline").unwrap();
+    let (mut w, mut n) = (0.0, 0.0);
+    for i in from * 24..to * 24 {
+        let k = &out.channel_intervals[i * nc + h].counts;
+        w += k.wait_answered_s;
+        n += k.answered;
+    }
+    w / n
+}
+
+#[test]
+fn hiring_productive_staff_changes_nothing_before_they_arrive_and_shortens_waits_after() {
+    let base = with("");
+    let hired = with(
+        r#"
+[[actions]]
+id = "temps"
+kind = "hire"
+pool = "phones"
+count = 6
+at = 2022-03-17
+cost_per_hire = 1000
+"#,
+    );
+    for rep in 0..4 {
+        let (a, b) = (simulate(&base, rep), simulate(&hired, rep));
+        // Common random numbers: identical up to day 10, interval by
+        // interval (calls of the day's last hour may still be waiting at
+        // midnight, when the hires arrive, so the comparison stops an hour
+        // earlier; waits longer than an hour are impossible in practice
+        // with a mean patience of 3 minutes).
+        let nc = base.channels.len();
+        for i in 0..(10 * 24 - 1) * nc {
+            assert_eq!(
+                a.channel_intervals[i],
+                b.channel_intervals[i],
+                "replication {rep}, interval {}",
+                i / nc
+            );
+        }
+        assert!(asa(&hired, &b, 11, 20) < 0.5 * asa(&base, &a, 11, 20));
+        assert_eq!(b.firings.len(), 1);
+        assert_eq!(b.firings[0].decided_s, 10.0 * DAY_S);
+        // Hiring cost: 6 × 1000 once; staff cost: 6 more people × 10 days × 24 h × 40.
+        let p = hired.pools.iter().position(|p| p.name == "phones").unwrap();
+        assert_eq!(b.pools[p].hiring_cost, 6000.0);
+        let extra = b.pools[p].cost - a.pools[p].cost - 6000.0;
+        assert!((extra - 6.0 * 10.0 * 24.0 * 40.0).abs() < 1e-6, "{extra}");
+        assert!((b.pools[p].hired_area / 3600.0 - 6.0 * 240.0).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn hires_in_training_are_paid_but_do_not_serve_and_leavers_leave() {
+    let m = with(
+        r#"
+[[actions]]
+id = "temps"
+kind = "hire"
+pool = "phones"
+count = 10
+at = 2022-03-08
+lead_time = "2d"
+training = "5d"
+start_speed = 0.5
+ramp = "5d"
+attrition_per_month = 0.5
+"#,
+    );
+    let out = simulate(&m, 0);
+    let p = m.pools.iter().position(|p| p.name == "phones").unwrap();
+    let np = m.pools.len();
+    let interval = |day: usize| &out.pool_intervals[(day * 24 + 12) * np + p];
+    // Day 2: not yet there; days 3–7: in training; after: on duty.
+    assert_eq!(interval(2).training_area, 0.0);
+    assert_eq!(interval(5).training_area, 10.0 * 3600.0);
+    assert_eq!(interval(5).hired_area, 0.0);
+    assert!(interval(9).hired_area > 0.0);
+    // Half leave per month: fewer left at the end than arrived.
+    let last = interval(19).hired_area / 3600.0;
+    assert!(last < 10.0 && last > 3.0, "{last}");
+}
+
+#[test]
+fn deflection_removes_its_share_of_contacts() {
+    let base = with("");
+    let deflected = with(
+        r#"
+[[actions]]
+id = "website"
+kind = "deflect"
+topic = "q"
+channel = "inbox"
+deflect = 0.3
+at = 2022-03-07
+"#,
+    );
+    let inbox = base
+        .channels
+        .iter()
+        .position(|c| c.name == "inbox")
+        .unwrap();
+    let (mut before, mut after, mut gone) = (0.0, 0.0, 0.0);
+    for rep in 0..20 {
+        before += simulate(&base, rep).channels[inbox].counts.offered;
+        let out = simulate(&deflected, rep);
+        after += out.channels[inbox].counts.offered;
+        gone += out.channels[inbox].counts.deflected;
+    }
+    // 20 × 4,000 e-mails: the share is 0.3 within 4 binomial sd (0.0065).
+    let share = gone / before;
+    assert!((share - 0.3).abs() < 0.01, "{share}");
+    assert!((after + gone - before).abs() < 1e-9);
+}
+
+#[test]
+fn a_trigger_fires_within_one_window_of_its_condition_and_never_before() {
+    // E-mails jump from 200 to 2,000 a day on day 5; the trigger watches
+    // the e-mails offered over a trailing day.
+    let m = model_from_text(
+        &format!(
+            "{BASE}\n{}",
+            r#"
+[[actions]]
+id = "overtime_team"
+kind = "redeploy"
+from = "phones"
+to = "back"
+count = 2
+when = { metric = "offered", channel = "inbox", above = 800, window = "1d" }
+delay = "1d"
+"#
+        )
+        .replace(
+            "per_day = 200",
+            "per_day = 200\nsurges = [{ shape = \"step\", start = 2022-03-12, peak_per_day = 1800 }]",
+        ),
+    );
+    for rep in 0..10 {
+        let out = simulate(&m, rep);
+        assert_eq!(out.firings.len(), 1, "replication {rep}");
+        let f = &out.firings[0];
+        let day = f.decided_s / DAY_S;
+        // Not before the surge; within the day's window after it.
+        assert!((5.0..=6.0).contains(&day), "decided on day {day}");
+        assert!(f.value > 800.0);
+        assert_eq!(f.effect_s, f.decided_s + DAY_S);
+    }
+}
+
+#[test]
+fn redeployment_moves_staff_and_brings_them_back() {
+    let m = with(
+        r#"
+[[actions]]
+id = "help_phones"
+kind = "redeploy"
+from = "back"
+to = "phones"
+count = 3
+at = 2022-03-09
+switch_over = "1d"
+until = 2022-03-15
+"#,
+    );
+    let out = simulate(&m, 0);
+    let np = m.pools.len();
+    let (phones, back) = (
+        m.pools.iter().position(|p| p.name == "phones").unwrap(),
+        m.pools.iter().position(|p| p.name == "back").unwrap(),
+    );
+    let on =
+        |p: usize, day: usize| out.pool_intervals[(day * 24 + 12) * np + p].on_duty_area / 3600.0;
+    let redeployed =
+        |day: usize| out.pool_intervals[(day * 24 + 12) * np + phones].redeployed_area / 3600.0;
+    assert_eq!((on(back, 1), on(phones, 1)), (6.0, 5.0));
+    // Day 2: they left the back office, not yet on the phones.
+    assert_eq!((on(back, 2), on(phones, 2)), (3.0, 5.0));
+    // Days 3–7: on the phones.
+    assert_eq!((on(back, 4), on(phones, 4), redeployed(4)), (3.0, 8.0, 3.0));
+    // Released on day 8, back home after the switch-over.
+    assert_eq!(on(phones, 8), 5.0);
+    assert_eq!(on(back, 10), 6.0);
+    assert_eq!(out.firings.len(), 2);
+    assert!(out.firings[1].release);
+    // The back office's work piles up meanwhile, and its pay does not move.
+    let p = m.pools.iter().position(|p| p.name == "back").unwrap();
+    assert!((out.pools[p].paid_area / 3600.0 - 6.0 * 480.0).abs() < 1e-6);
+}
+
+#[test]
+fn more_lines_fewer_busy_signals_and_model_answers_shorter_work() {
+    let base = with("");
+    let more = with(
+        r#"
+[[actions]]
+id = "lines"
+kind = "lines"
+channel = "hotline"
+lines = 400
+at = 2022-03-07
+
+[[actions]]
+id = "templates"
+kind = "model_answers"
+topic = "q"
+channel = "inbox"
+factor = 0.5
+at = 2022-03-07
+"#,
+    );
+    let (h, e) = (
+        base.channels
+            .iter()
+            .position(|c| c.name == "hotline")
+            .unwrap(),
+        base.channels
+            .iter()
+            .position(|c| c.name == "inbox")
+            .unwrap(),
+    );
+    let (a, b) = (simulate(&base, 0), simulate(&more, 0));
+    assert!(a.channels[h].counts.blocked > 100.0);
+    assert_eq!(b.channels[h].counts.blocked, 0.0);
+    // Half the handle time: half the busy time for the same e-mails.
+    let ratio = (b.channels[e].busy_area / b.channels[e].counts.answered)
+        / (a.channels[e].busy_area / a.channels[e].counts.answered);
+    assert!((ratio - 0.5).abs() < 0.05, "{ratio}");
+}
+
+#[test]
+fn a_plan_switched_off_changes_nothing() {
+    let plan = |enabled: bool| {
+        with(&format!(
+            r#"
+[plans.surge]
+enabled = {enabled}
+
+[[actions]]
+id = "temps"
+plan = "surge"
+kind = "hire"
+pool = "phones"
+count = 6
+at = 2022-03-10
+"#
+        ))
+    };
+    let (off, base) = (plan(false), with(""));
+    assert!(off.actions.is_empty());
+    assert_eq!(simulate(&off, 3), simulate(&base, 3));
+    assert_eq!(plan(true).actions.len(), 1);
+}
+
+#[test]
+fn bad_actions_are_refused_with_their_key_path() {
+    let e = refused(
+        r#"
+[[actions]]
+id = "a"
+kind = "hire"
+pool = "phonez"
+count = 3
+at = 2022-03-10
+"#,
+    );
+    assert!(
+        e.contains("actions[0].pool") && e.contains("did you mean `phones`"),
+        "{e}"
+    );
+    let e = refused(
+        r#"
+[[actions]]
+id = "a"
+kind = "redeploy"
+from = "back"
+to = "phones"
+count = 7
+at = 2022-03-10
+"#,
+    );
+    assert!(
+        e.contains("actions[0].count") && e.contains("the 6 staff of pool `back`"),
+        "{e}"
+    );
+    let e = refused(
+        r#"
+[[actions]]
+id = "a"
+kind = "lines"
+channel = "hotline"
+lines = 60
+when = { metric = "servicelevel", channel = "hotline", below = 0.5 }
+"#,
+    );
+    assert!(
+        e.contains("actions[0].when.metric") && e.contains("did you mean `service_level`"),
+        "{e}"
+    );
+    let e = refused(
+        r#"
+[[actions]]
+id = "a"
+kind = "lines"
+channel = "inbox"
+lines = 60
+pool = "phones"
+"#,
+    );
+    assert!(
+        e.contains("actions[0].pool") && e.contains("does not apply"),
+        "{e}"
+    );
+    assert!(e.contains("Give `at`"), "{e}");
+    assert!(
+        e.contains("actions[0].channel") && e.contains("phone"),
+        "{e}"
+    );
+    let e = refused(
+        r#"
+[[actions]]
+id = "a"
+plan = "nope"
+kind = "counters"
+channel = "hotline"
+counters = 3
+at = 2022-03-10
+"#,
+    );
+    assert!(
+        e.contains("actions[0].plan") && e.contains("unknown plan"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_bundled_plan_can_be_switched_off_in_one_line_and_helps() {
+    use surgesim::commands::BUNDLED_SCENARIO;
+    assert!(BUNDLED_SCENARIO.contains("[plans.surge_plan]"));
+    let on = model_from_text(BUNDLED_SCENARIO);
+    // The one line a planner changes.
+    assert_eq!(BUNDLED_SCENARIO.matches("enabled = true").count(), 1);
+    let off_text = BUNDLED_SCENARIO.replace("enabled = true", "enabled = false");
+    let off = model_from_text(&off_text);
+    assert!(!on.actions.is_empty());
+    assert!(off.actions.is_empty());
+    let h = on
+        .channels
+        .iter()
+        .position(|c| c.name == "hotline")
+        .unwrap();
+    let sl = |m: &Model, rep| {
+        let k = &simulate(m, rep).channels[h].counts;
+        k.answered_within / (k.answered + k.abandoned)
+    };
+    for rep in 0..3 {
+        assert!(sl(&on, rep) > sl(&off, rep) + 0.05, "replication {rep}");
+    }
+}
