@@ -35,6 +35,9 @@ pub enum Process {
     Deflection = 7,
     /// Random parts of an action (hires who leave early).
     Actions = 8,
+    /// Contacts taken over by an opened channel: which, and their new
+    /// attributes.
+    Reroute = 9,
 }
 
 /// Bits of the word position given to each process.

@@ -164,6 +164,15 @@ impl<T: Tracer> Sim<'_, T> {
                     self.deflections[topic * self.nc + c].push(a);
                 }
             }
+            Effect::Reroute {
+                topic, from, to, ..
+            } => {
+                for c in self.channels_of(*from) {
+                    if c != *to {
+                        self.reroutes[topic * self.nc + c].push(a);
+                    }
+                }
+            }
             Effect::ModelAnswers { .. } => self.recompute_factors(),
         }
     }
@@ -212,8 +221,44 @@ impl<T: Tracer> Sim<'_, T> {
                     self.deflections[topic * self.nc + c].retain(|&x| x != a);
                 }
             }
+            Effect::Reroute { topic, from, .. } => {
+                for c in self.channels_of(*from) {
+                    self.reroutes[topic * self.nc + c].retain(|&x| x != a);
+                }
+            }
             Effect::ModelAnswers { .. } => self.recompute_factors(),
         }
+    }
+
+    /// Whether a new contact of demand stream `d` goes to a channel opened
+    /// by an action instead, and which; draws from the stream's own
+    /// generator (also its new handle time, patience and seed).
+    pub(super) fn rerouted(&mut self, d: usize) -> Option<(usize, f64, f64, u64)> {
+        let m = self.m;
+        let demand = &m.demands[d];
+        let seed = m.seed;
+        let rep = self.replication;
+        let rng: &mut ChaCha8Rng =
+            self.reroute_rng[d].get_or_insert_with(|| stream(seed, rep, Process::Reroute, d));
+        let u: f64 = rng.random();
+        let mut acc = 0.0;
+        for &a in &self.reroutes[demand.topic * self.nc + demand.channel] {
+            if let Effect::Reroute {
+                to, share, topic, ..
+            } = m.actions[a].effect
+            {
+                acc += share;
+                if u < acc.min(1.0) {
+                    let handle = m.handle(topic, to)?.sample(rng);
+                    let patience = match &m.channels[to].patience {
+                        Some(p) => p.sample(rng),
+                        None => f64::INFINITY,
+                    };
+                    return Some((to, handle, patience, rand::Rng::next_u64(rng)));
+                }
+            }
+        }
+        None
     }
 
     fn channels_of(&self, channel: Option<usize>) -> Vec<usize> {
@@ -364,6 +409,14 @@ impl<T: Tracer> Sim<'_, T> {
                     self.cal
                         .schedule(now + h.training_s, Kind::Cohort, co as u32, TRAINING_ENDS);
                 }
+                if let Some((tp, n)) = h.trainers
+                    && h.training_s > 0.0
+                {
+                    // Trainers leave their own work for the training.
+                    let own = &mut self.cohorts[tp];
+                    own.headcount = own.headcount.saturating_sub(n);
+                    self.staff_changed(tp);
+                }
                 let end = h.contract_s.map_or(f64::INFINITY, |c| now + c);
                 if h.leave_rate > 0.0 {
                     let mut rng = stream(m.seed, self.replication, Process::Actions, a);
@@ -382,7 +435,14 @@ impl<T: Tracer> Sim<'_, T> {
                 }
                 self.staff_changed(co);
             }
-            (Effect::Hire(_), TRAINING_ENDS) => self.staff_changed(co),
+            (Effect::Hire(h), TRAINING_ENDS) => {
+                self.staff_changed(co);
+                if let Some((tp, n)) = h.trainers {
+                    let own = &mut self.cohorts[tp];
+                    own.headcount = (own.headcount + n).min(m.pools[tp].headcount);
+                    self.staff_changed(tp);
+                }
+            }
             (Effect::Hire(_), ONE_LEAVES) => {
                 let c = &mut self.cohorts[co];
                 c.headcount = c.headcount.saturating_sub(1);

@@ -381,6 +381,10 @@ struct Sim<'m, T: Tracer> {
     deflect_rng: Vec<Option<ChaCha8Rng>>,
     /// Deflected contacts after warm-up per channel.
     deflected_kpi: Vec<f64>,
+    /// Open-channel actions in effect per `topic * n_channels + channel`.
+    reroutes: Vec<Vec<usize>>,
+    /// Per demand stream: its rerouting draws.
+    reroute_rng: Vec<Option<ChaCha8Rng>>,
     /// Opening boundaries per channel: open at even indices, close at odd.
     hours: Vec<Vec<f64>>,
     /// Bumped when a channel's hours are replaced (invalidates events).
@@ -512,6 +516,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
             deflections: vec![Vec::new(); nt * nc],
             deflect_rng: (0..m.demands.len()).map(|_| None).collect(),
             deflected_kpi: vec![0.0; nc],
+            reroutes: vec![Vec::new(); nt * nc],
+            reroute_rng: (0..m.demands.len()).map(|_| None).collect(),
             hours_epoch: vec![0; nc],
             hours,
             needs_seed,
@@ -736,7 +742,21 @@ impl<'m, T: Tracer> Sim<'m, T> {
             }
             return;
         }
-        let class = self.demand_classes[d * m.languages.len() + language][usize::from(appointment)];
+        let mut class =
+            self.demand_classes[d * m.languages.len() + language][usize::from(appointment)];
+        let (mut channel_idx, mut handle, mut patience, mut seed) =
+            (demand.channel, handle, patience, seed);
+        if !self.reroutes[demand.topic * self.nc + demand.channel].is_empty()
+            && let Some((to, h, p, s)) = self.rerouted(d)
+        {
+            channel_idx = to;
+            handle = h;
+            patience = p;
+            seed = s;
+            class = m
+                .class_index(to, demand.topic, language, false)
+                .map_or(u32::MAX, |k| k as u32);
+        }
         debug_assert!(
             class != u32::MAX,
             "the compiler creates a class for every demand stream and language"
@@ -747,7 +767,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
         call.patience = patience;
         call.seed = seed;
         call.class = class;
-        call.channel = demand.channel as u32;
+        call.channel = channel_idx as u32;
         call.attempt = 1;
         call.switched = false;
         call.interpreter = NO_INTERPRETER;

@@ -134,6 +134,17 @@ pub enum Effect {
         /// Seconds from the effect to the full share (linear adoption).
         adoption_s: f64,
     },
+    /// A channel takes over a share of a topic's new contacts.
+    Reroute {
+        /// Topic index.
+        topic: usize,
+        /// Channel whose contacts it takes over, or every other channel.
+        from: Option<usize>,
+        /// The channel that takes them.
+        to: usize,
+        /// Share taken over.
+        share: f64,
+    },
     /// Handle times of a topic multiplied by a factor.
     ModelAnswers {
         /// Topic index.
@@ -170,6 +181,9 @@ pub struct Hire {
     pub cost_per_hire: f64,
     /// Their roster (default: the pool's).
     pub on_duty: Option<Intervals>,
+    /// Trainers taken off their own pool's work during the training:
+    /// `(pool, count)`.
+    pub trainers: Option<(usize, u32)>,
 }
 
 /// Internal redeployment.
@@ -229,6 +243,19 @@ impl Action {
                 100.0 * share,
                 m.topics[*topic],
                 on(c)
+            ),
+            Effect::Reroute {
+                topic,
+                from,
+                to,
+                share,
+            } => format!(
+                "{} takes {:.0} % of {} from {}",
+                channel(*to),
+                100.0 * share,
+                m.topics[*topic],
+                from.map_or("every other channel".to_string(), |c| channel(c)
+                    .to_string())
             ),
             Effect::ModelAnswers {
                 topic,

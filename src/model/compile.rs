@@ -672,6 +672,35 @@ impl Checker<'_> {
                 }
             }
         }
+        // Channels opened by actions take over contacts of a topic.
+        for a in &sc.actions {
+            if a.kind != ActionKind::OpenChannel {
+                continue;
+            }
+            let (Some(tn), Some(cn)) = (&a.topic, &a.channel) else {
+                continue;
+            };
+            let (Some(t), Some(to)) = (
+                topic_names.iter().position(|n| n == tn),
+                channel_names.iter().position(|n| n == cn),
+            ) else {
+                continue;
+            };
+            let from = a
+                .from
+                .as_ref()
+                .and_then(|f| channel_names.iter().position(|n| n == f));
+            if demands
+                .iter()
+                .any(|d| d.topic == t && d.channel != to && from.is_none_or(|f| f == d.channel))
+            {
+                for l in 0..nl {
+                    if lang_share(t, l) > 0.0 {
+                        wanted[key(to, t, l, false)] = true;
+                    }
+                }
+            }
+        }
         // Switch targets, until nothing changes (switches may chain).
         let mut changed = true;
         while changed {
@@ -1286,6 +1315,39 @@ impl Checker<'_> {
                         .hours
                         .as_ref()
                         .map(|h| self.hours(&format!("{path}.hours"), h, first_weekday, days));
+                    let trainer_pool = match &a.trainers_from {
+                        Some(_) => pool(self, "trainers_from", &a.trainers_from),
+                        None => p,
+                    };
+                    let trainers = match (a.trainers, trainer_pool) {
+                        (Some(n), Some(tp)) if n > 0 => {
+                            if n > pools[tp].headcount {
+                                self.err(
+                                    format!("{path}.trainers"),
+                                    format!(
+                                        "must be at most the {} staff of pool `{}` (got {n})",
+                                        pools[tp].headcount, pools[tp].name
+                                    ),
+                                );
+                            }
+                            if a.training.is_none() {
+                                self.err(
+                                    format!("{path}.trainers"),
+                                    "trainers need a `training` period",
+                                );
+                            }
+                            Some((tp, n))
+                        }
+                        _ => {
+                            if a.trainers_from.is_some() && a.trainers.is_none() {
+                                self.err(
+                                    format!("{path}.trainers_from"),
+                                    "give `trainers` (how many) too",
+                                );
+                            }
+                            None
+                        }
+                    };
                     p.map(|p| {
                         Effect::Hire(Hire {
                             pool: p,
@@ -1299,6 +1361,7 @@ impl Checker<'_> {
                             cost_per_hour: a.cost_per_hour.unwrap_or(pools[p].cost_per_hour),
                             cost_per_hire: a.cost_per_hire.unwrap_or(0.0),
                             on_duty,
+                            trainers,
                         })
                     })
                 }
@@ -1443,6 +1506,64 @@ impl Checker<'_> {
                         }),
                     }
                 }
+                ActionKind::OpenChannel => {
+                    let t = topic(self, &a.topic);
+                    if a.topic.is_none() {
+                        self.err(format!("{path}.topic"), "missing: which topic?");
+                    }
+                    let to = channel(self, &a.channel);
+                    if a.channel.is_none() {
+                        self.err(
+                            format!("{path}.channel"),
+                            "missing: the channel that opens (define it under [channels] too)",
+                        );
+                    }
+                    let from = a.from.as_ref().and_then(|name| {
+                        self.resolve(&format!("{path}.from"), "channel", name, &channel_names)
+                    });
+                    if from.is_some() && from == to {
+                        self.err(
+                            format!("{path}.from"),
+                            "a channel cannot take over its own contacts",
+                        );
+                    }
+                    let share = a.takes.unwrap_or(-1.0);
+                    if a.takes.is_none() {
+                        self.err_hint(
+                            path.clone(),
+                            "missing `takes`: the share of the topic's contacts it takes over",
+                            "e.g. takes = 0.6".into(),
+                        );
+                    } else {
+                        self.share(&format!("{path}.takes"), share);
+                    }
+                    if let (Some(t), Some(to)) = (t, to)
+                        && !sc.topics[topic_names[t]]
+                            .handle
+                            .contains_key(channel_names[to])
+                    {
+                        self.err_hint(
+                            format!("{}.handle", crate::scenario::join_path("topics", topic_names[t])),
+                            format!(
+                                "no handle time for channel `{}`, which {path} opens for this topic",
+                                channel_names[to]
+                            ),
+                            format!(
+                                "add handle.{} = {{ dist = \"lognormal\", mean = \"7m\", sd = \"3m\" }}",
+                                channel_names[to]
+                            ),
+                        );
+                    }
+                    match (t, to) {
+                        (Some(topic), Some(to)) => Some(Effect::Reroute {
+                            topic,
+                            from,
+                            to,
+                            share,
+                        }),
+                        _ => None,
+                    }
+                }
                 ActionKind::Deflect | ActionKind::ModelAnswers => {
                     let t = topic(self, &a.topic);
                     if a.topic.is_none() {
@@ -1506,7 +1627,7 @@ impl Checker<'_> {
 
     /// Keys that do not apply to an action's kind.
     fn action_keys(&mut self, path: &str, a: &crate::scenario::Action) {
-        let present: [(&str, bool); 20] = [
+        let present: [(&str, bool); 23] = [
             ("pool", a.pool.is_some()),
             ("from", a.from.is_some()),
             ("to", a.to.is_some()),
@@ -1520,6 +1641,8 @@ impl Checker<'_> {
             ("contract", a.contract.is_some()),
             ("cost_per_hour", a.cost_per_hour.is_some()),
             ("cost_per_hire", a.cost_per_hire.is_some()),
+            ("trainers", a.trainers.is_some()),
+            ("trainers_from", a.trainers_from.is_some()),
             ("switch_over", a.switch_over.is_some()),
             ("channel", a.channel.is_some()),
             ("hours", a.hours.is_some()),
@@ -1530,6 +1653,7 @@ impl Checker<'_> {
                 "deflect",
                 a.deflect.is_some() || a.adoption.is_some() || a.factor.is_some(),
             ),
+            ("takes", a.takes.is_some()),
         ];
         let allowed: &[&str] = match a.kind {
             ActionKind::Hire => &[
@@ -1544,6 +1668,8 @@ impl Checker<'_> {
                 "cost_per_hour",
                 "cost_per_hire",
                 "hours",
+                "trainers",
+                "trainers_from",
             ],
             ActionKind::Redeploy => &[
                 "from",
@@ -1558,6 +1684,7 @@ impl Checker<'_> {
             ActionKind::Lines => &["channel", "lines"],
             ActionKind::Counters => &["channel", "counters"],
             ActionKind::Deflect | ActionKind::ModelAnswers => &["topic", "channel", "deflect"],
+            ActionKind::OpenChannel => &["topic", "channel", "from", "takes"],
         };
         let kind = format!("{:?}", a.kind);
         for (key, set) in present {

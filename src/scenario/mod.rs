@@ -112,6 +112,9 @@ pub enum ActionKind {
     Deflect,
     /// Handle times of a topic multiplied by a factor (templates).
     ModelAnswers,
+    /// A channel (a dedicated crisis line or inbox) takes over a share of a
+    /// topic's new contacts.
+    OpenChannel,
 }
 
 /// A trigger condition: a metric of the running replication over a trailing
@@ -176,7 +179,8 @@ pub struct Action {
     /// Hire, redeploy, hours: the pool concerned (hire: the pool they join).
     #[serde(default)]
     pub pool: Option<String>,
-    /// Redeploy: the pool they leave.
+    /// Redeploy: the pool they leave; open channel: the channel whose
+    /// contacts it takes over (default: every other channel).
     #[serde(default)]
     pub from: Option<String>,
     /// Redeploy: the pool they join.
@@ -212,6 +216,12 @@ pub struct Action {
     /// Hire: one-off cost per hire.
     #[serde(default)]
     pub cost_per_hire: Option<f64>,
+    /// Hire: staff who train the hires, off their own work during training.
+    #[serde(default)]
+    pub trainers: Option<u32>,
+    /// Hire: the pool the trainers come from (default: the hires' pool).
+    #[serde(default)]
+    pub trainers_from: Option<String>,
     /// Redeploy: time from the decision's effect to work in the new pool.
     #[serde(default)]
     pub switch_over: Option<Duration>,
@@ -239,6 +249,9 @@ pub struct Action {
     /// Model answers: handle-time multiplier.
     #[serde(default)]
     pub factor: Option<f64>,
+    /// Open channel: share of the topic's new contacts it takes over.
+    #[serde(default)]
+    pub takes: Option<f64>,
 }
 
 /// The `[scenario]` table.

@@ -427,3 +427,91 @@ fn the_bundled_plan_can_be_switched_off_in_one_line_and_helps() {
         assert!(sl(&on, rep) > sl(&off, rep) + 0.05, "replication {rep}");
     }
 }
+
+#[test]
+fn an_opened_channel_takes_its_share_of_the_topic() {
+    let extra = r#"
+[channels.crisis_line]
+kind = "phone"
+
+[pools.crisis_team]
+headcount = 3
+serves = ["crisis_line"]
+"#;
+    let text = format!("{BASE}\n{extra}").replace(
+        "handle.inbox = { dist = \"exponential\", mean = \"10m\" }",
+        "handle.inbox = { dist = \"exponential\", mean = \"10m\" }\nhandle.crisis_line = { dist = \"exponential\", mean = \"6m\" }",
+    );
+    let base = model_from_text(&text);
+    let opened = model_from_text(&format!(
+        "{text}\n{}",
+        r#"
+[[actions]]
+id = "crisis_line"
+kind = "open_channel"
+channel = "crisis_line"
+topic = "q"
+from = "hotline"
+takes = 0.4
+at = 2022-03-17
+"#
+    ));
+    let (h, c) = (
+        base.channels
+            .iter()
+            .position(|x| x.name == "hotline")
+            .unwrap(),
+        base.channels
+            .iter()
+            .position(|x| x.name == "crisis_line")
+            .unwrap(),
+    );
+    let nc = base.channels.len();
+    let (mut moved, mut total) = (0.0, 0.0);
+    for rep in 0..6 {
+        let (a, b) = (simulate(&base, rep), simulate(&opened, rep));
+        // Nothing reaches the new line before it opens (day 10); after,
+        // the same callers arrive, split between the two lines.
+        for i in 0..20 * 24 {
+            let first =
+                |o: &RepOutcome, ch: usize| o.channel_intervals[i * nc + ch].counts.first_attempts;
+            assert_eq!(first(&a, h), first(&b, h) + first(&b, c), "interval {i}");
+            if i < 10 * 24 {
+                assert_eq!(first(&b, c), 0.0);
+            } else {
+                moved += first(&b, c);
+                total += first(&a, h);
+            }
+        }
+    }
+    // 6 × 10 days × 1,440 calls: the share is 0.4 within 4 binomial sd.
+    let share = moved / total;
+    assert!((share - 0.4).abs() < 4.0 * (0.24 / total).sqrt(), "{share}");
+}
+
+#[test]
+fn trainers_leave_their_work_while_they_train_the_hires() {
+    let m = with(
+        r#"
+[[actions]]
+id = "temps"
+kind = "hire"
+pool = "phones"
+count = 4
+at = 2022-03-09
+training = "3d"
+trainers = 2
+"#,
+    );
+    let out = simulate(&m, 0);
+    let np = m.pools.len();
+    let p = m.pools.iter().position(|p| p.name == "phones").unwrap();
+    let at = |day: usize| &out.pool_intervals[(day * 24 + 12) * np + p];
+    assert_eq!(at(1).own_area / 3600.0, 5.0);
+    // Days 2–4: 2 of the 5 train the 4 hires.
+    assert_eq!(at(3).own_area / 3600.0, 3.0);
+    assert_eq!(at(3).training_area / 3600.0, 4.0);
+    // Day 5 on: everybody works.
+    assert_eq!(at(6).own_area / 3600.0, 5.0);
+    assert_eq!(at(6).hired_area / 3600.0, 4.0);
+}
