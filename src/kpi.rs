@@ -245,6 +245,16 @@ pub const POOL_KPIS: &[KpiDef] = &[
         "agents",
         "time-average hired staff present in training",
     ),
+    def(
+        "overloaded_days",
+        "days",
+        "days at whose end the pool's occupancy over its wellbeing window was above its threshold",
+    ),
+    def(
+        "overload_leavers",
+        "agents",
+        "own staff who left because of sustained overload (wellbeing model)",
+    ),
 ];
 
 /// Per-interval pool series.
@@ -422,6 +432,8 @@ pub fn pool_values(t: &PoolTally, measured_s: f64) -> Vec<f64> {
         ratio(t.redeployed_area, measured_s),
         ratio(t.hired_area, measured_s),
         ratio(t.training_area, measured_s),
+        t.overloaded_days,
+        t.leavers,
     ]
 }
 

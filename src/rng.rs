@@ -38,6 +38,8 @@ pub enum Process {
     /// Contacts taken over by an opened channel: which, and their new
     /// attributes.
     Reroute = 9,
+    /// Staff who leave an overloaded pool.
+    Wellbeing = 10,
 }
 
 /// Bits of the word position given to each process.

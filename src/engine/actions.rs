@@ -174,6 +174,7 @@ impl<T: Tracer> Sim<'_, T> {
                 }
             }
             Effect::ModelAnswers { .. } => self.recompute_factors(),
+            Effect::Support { pool, .. } => self.recompute_damping(*pool),
         }
     }
 
@@ -227,7 +228,23 @@ impl<T: Tracer> Sim<'_, T> {
                 }
             }
             Effect::ModelAnswers { .. } => self.recompute_factors(),
+            Effect::Support { pool, .. } => self.recompute_damping(*pool),
         }
+    }
+
+    /// The strongest support in effect for pool `p`.
+    fn recompute_damping(&mut self, p: usize) {
+        let m = self.m;
+        self.damping[p] = m
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|&(a, _)| self.acts[a].phase == Phase::Active)
+            .filter_map(|(_, action)| match action.effect {
+                Effect::Support { pool, damping } if pool == p => Some(damping),
+                _ => None,
+            })
+            .fold(0.0, f64::max);
     }
 
     /// Whether a new contact of demand stream `d` goes to a channel opened

@@ -385,6 +385,10 @@ struct Sim<'m, T: Tracer> {
     reroutes: Vec<Vec<usize>>,
     /// Per demand stream: its rerouting draws.
     reroute_rng: Vec<Option<ChaCha8Rng>>,
+    /// Per pool: share of overload effects removed by support actions.
+    damping: Vec<f64>,
+    /// Per pool: draws of staff leaving because of overload.
+    wellbeing_rng: Vec<Option<ChaCha8Rng>>,
     /// Opening boundaries per channel: open at even indices, close at odd.
     hours: Vec<Vec<f64>>,
     /// Bumped when a channel's hours are replaced (invalidates events).
@@ -518,6 +522,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
             deflected_kpi: vec![0.0; nc],
             reroutes: vec![Vec::new(); nt * nc],
             reroute_rng: (0..m.demands.len()).map(|_| None).collect(),
+            damping: vec![0.0; np],
+            wellbeing_rng: (0..np).map(|_| None).collect(),
             hours_epoch: vec![0; nc],
             hours,
             needs_seed,
@@ -1350,6 +1356,10 @@ impl<'m, T: Tracer> Sim<'m, T> {
         if !self.acts.is_empty() {
             self.check_triggers(i);
         }
+        let end = (i + 1) as f64 * self.m.interval_s;
+        if (end / DAY_S).fract() == 0.0 {
+            self.wellbeing(i);
+        }
         if i + 2 < self.m.n_intervals {
             let t = (i + 2) as f64 * self.m.interval_s;
             self.cal.schedule(t, Kind::Tick, (i + 1) as u32, 0);
@@ -1425,6 +1435,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 hired_area: pl(area, p, staff::L_HIRED),
                 training_area: pl(area, p, staff::L_TRAINING),
                 paid_area: pl(area, p, staff::L_PAID),
+                overloaded_days: counts.overloaded_days,
+                leavers: counts.leavers,
                 cost: cost_rate_area / 3600.0 + one_off,
                 hiring_cost: one_off,
             }
@@ -1435,7 +1447,12 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 let one_off: f64 = (warm_interval..self.m.n_intervals)
                     .map(|i| self.one_off[i * np + p])
                     .sum();
-                tally(&lv.kpi_area, p, &self.pool_kpi[p], one_off)
+                let mut counts = self.pool_kpi[p];
+                for i in warm_interval..self.m.n_intervals {
+                    counts.overloaded_days += self.pool_counts[i * np + p].overloaded_days;
+                    counts.leavers += self.pool_counts[i * np + p].leavers;
+                }
+                tally(&lv.kpi_area, p, &counts, one_off)
             })
             .collect();
         let interpreter_busy_area = (0..ni)

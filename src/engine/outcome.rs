@@ -136,6 +136,10 @@ pub struct PoolTally {
     pub cost: f64,
     /// Of which one-off hiring costs.
     pub hiring_cost: f64,
+    /// Days at whose end the pool was overloaded (wellbeing model).
+    pub overloaded_days: f64,
+    /// Own staff who left because of overload.
+    pub leavers: f64,
 }
 
 /// Everything one replication measured.

@@ -38,6 +38,8 @@ pub(super) struct Cohort {
     pub start_speed: f64,
     pub ramp_s: f64,
     pub absence: f64,
+    /// Absence without overload.
+    pub base_absence: f64,
     pub cost_per_hour: f64,
     /// Stable number for its absence draws.
     pub id: u64,
@@ -48,8 +50,8 @@ pub(super) struct Cohort {
     pub leaving: u32,
     /// Staff present in training.
     pub training: u32,
-    /// Absence draw of the current day: (day, headcount, present).
-    pub present_cache: (u64, u32, u32),
+    /// Absence draw of the current day: (day, headcount, absence, present).
+    pub present_cache: (u64, u32, f64, u32),
 }
 
 impl Cohort {
@@ -65,6 +67,7 @@ impl Cohort {
             start_speed: 1.0,
             ramp_s: 0.0,
             absence: p.absence,
+            base_absence: p.absence,
             cost_per_hour: p.cost_per_hour,
             id,
             on_duty: 0,
@@ -72,7 +75,7 @@ impl Cohort {
             busy: 0,
             leaving: 0,
             training: 0,
-            present_cache: (u64::MAX, 0, 0),
+            present_cache: (u64::MAX, 0, 0.0, 0),
         }
     }
 
@@ -171,6 +174,7 @@ pub(super) fn initial(m: &Model) -> (Vec<Cohort>, Vec<Shape>, Vec<Option<usize>>
             crate::model::Effect::Redeploy(r) => {
                 let mut c = Cohort::new(r.to, Origin::Redeployed, r.to, &m.pools[r.to], id);
                 c.absence = m.pools[r.from].absence;
+                c.base_absence = c.absence;
                 action_cohort[a] = Some(cohorts.len());
                 cohorts.push(c);
             }
@@ -198,8 +202,11 @@ impl<T: Tracer> Sim<'_, T> {
             return c.headcount;
         }
         let day = (now / DAY_S) as u64;
-        if c.present_cache.0 == day && c.present_cache.1 == c.headcount {
-            return c.present_cache.2;
+        if c.present_cache.0 == day
+            && c.present_cache.1 == c.headcount
+            && c.present_cache.2 == c.absence
+        {
+            return c.present_cache.3;
         }
         let seed = self.m.seed
             ^ self.replication.wrapping_mul(0xA076_1D64_78BD_642F)
@@ -211,7 +218,7 @@ impl<T: Tracer> Sim<'_, T> {
             Err(_) => c.headcount,
         };
         let c = &mut self.cohorts[co];
-        c.present_cache = (day, c.headcount, present);
+        c.present_cache = (day, c.headcount, c.absence, present);
         present
     }
 
@@ -372,5 +379,65 @@ impl<T: Tracer> Sim<'_, T> {
             }
         }
         list[0]
+    }
+}
+
+impl<T: Tracer> Sim<'_, T> {
+    /// At the end of a day (interval `i` ends at midnight): pools whose
+    /// occupancy over their window was above their threshold are
+    /// overloaded: more absence, and some of their own staff leave; both
+    /// damped by support actions in effect.
+    pub(super) fn wellbeing(&mut self, i: usize) {
+        let m = self.m;
+        let now = self.now;
+        for p in 0..self.np {
+            let Some(w) = &m.pools[p].wellbeing else {
+                continue;
+            };
+            let from = (i + 1).saturating_sub(w.window);
+            let (lb, lo) = (self.lvl_pool(p, L_BUSY), self.lvl_pool(p, L_ON_DUTY));
+            self.levels.integrate(lb, now);
+            self.levels.integrate(lo, now);
+            let n = self.levels.n;
+            let busy: f64 = (from..=i).map(|j| self.levels.area[j * n + lb]).sum();
+            let on: f64 = (from..=i).map(|j| self.levels.area[j * n + lo]).sum();
+            let overloaded = on > 0.0 && busy / on > w.occupancy_over;
+            let effect = 1.0 - self.damping[p];
+            for j in 0..self.pool_cohorts[p].len() {
+                let co = self.pool_cohorts[p][j];
+                let c = &mut self.cohorts[co];
+                c.absence = if overloaded {
+                    (c.base_absence + w.absence_up * effect).min(0.99)
+                } else {
+                    c.base_absence
+                };
+            }
+            if overloaded {
+                self.pool_counts[i * self.np + p].overloaded_days += 1.0;
+                let own = &self.cohorts[p];
+                let rate = w.leave_per_day * effect;
+                if rate > 0.0 && own.headcount > 0 {
+                    let seed = m.seed;
+                    let rep = self.replication;
+                    let rng = self.wellbeing_rng[p].get_or_insert_with(|| {
+                        crate::rng::stream(seed, rep, crate::rng::Process::Wellbeing, p)
+                    });
+                    let leavers = match rand_distr::Binomial::new(u64::from(own.headcount), rate) {
+                        Ok(b) => b.sample(rng) as u32,
+                        Err(_) => 0,
+                    };
+                    if leavers > 0 {
+                        let own = &mut self.cohorts[p];
+                        own.headcount -= leavers;
+                        own.paid_headcount = own.paid_headcount.saturating_sub(leavers);
+                        self.pool_counts[i * self.np + p].leavers += f64::from(leavers);
+                    }
+                }
+            }
+            for j in 0..self.pool_cohorts[p].len() {
+                let co = self.pool_cohorts[p][j];
+                self.staff_changed(co);
+            }
+        }
     }
 }

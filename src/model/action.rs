@@ -145,6 +145,13 @@ pub enum Effect {
         /// Share taken over.
         share: f64,
     },
+    /// Psychological support for a pool's staff.
+    Support {
+        /// Pool index.
+        pool: usize,
+        /// Share of the overload effects removed.
+        damping: f64,
+    },
     /// Handle times of a topic multiplied by a factor.
     ModelAnswers {
         /// Topic index.
@@ -243,6 +250,11 @@ impl Action {
                 100.0 * share,
                 m.topics[*topic],
                 on(c)
+            ),
+            Effect::Support { pool: p, damping } => format!(
+                "support for {}: overload effects × {}",
+                pool(*p),
+                crate::units::trim_float(1.0 - damping)
             ),
             Effect::Reroute {
                 topic,

@@ -15,6 +15,7 @@ use super::surge::daily_volumes;
 use super::{
     Action, Channel, Class, DAY_S, DemandStream, Effect, Fire, Hire, Interpreter, Language, Metric,
     Model, Piece, Pool, Redeploy, RedialModel, ReturnModel, Route, SwitchModel, Trigger,
+    WellbeingModel,
 };
 
 /// Longest horizon accepted, days (ten years).
@@ -913,6 +914,42 @@ impl Checker<'_> {
                 );
             }
             self.share(&format!("{path}.deferred_share"), p.deferred_share);
+            let wellbeing = p.wellbeing.as_ref().map(|w| {
+                let wp = format!("{path}.wellbeing");
+                if !(w.occupancy_over > 0.0 && w.occupancy_over <= 1.0) {
+                    self.err(
+                        format!("{wp}.occupancy_over"),
+                        format!(
+                            "must be a share above 0 and at most 1 (got {})",
+                            w.occupancy_over
+                        ),
+                    );
+                }
+                self.share(&format!("{wp}.absence_up"), w.absence_up);
+                if !(0.0..1.0).contains(&w.attrition_per_month) {
+                    self.err(
+                        format!("{wp}.attrition_per_month"),
+                        format!(
+                            "must be a share from 0 up to (not including) 1 (got {})",
+                            w.attrition_per_month
+                        ),
+                    );
+                }
+                let window_s = w.window.map_or(7.0 * DAY_S, |d| d.secs());
+                if window_s < interval_s {
+                    self.err(
+                        format!("{wp}.window"),
+                        "shorter than the reporting interval",
+                    );
+                }
+                WellbeingModel {
+                    occupancy_over: w.occupancy_over,
+                    window: ((window_s / interval_s).round() as usize).max(1),
+                    absence_up: w.absence_up,
+                    leave_per_day: 1.0
+                        - (1.0 - w.attrition_per_month.clamp(0.0, 0.999)).powf(1.0 / 30.0),
+                }
+            });
             pools.push(Pool {
                 name: name.clone(),
                 headcount: p.headcount,
@@ -922,6 +959,7 @@ impl Checker<'_> {
                 speed,
                 cost_per_hour: p.cost_per_hour,
                 deferred_share: p.deferred_share,
+                wellbeing,
                 languages: speaks,
                 routes,
             });
@@ -1506,6 +1544,32 @@ impl Checker<'_> {
                         }),
                     }
                 }
+                ActionKind::Support => {
+                    let p = pool(self, "pool", &a.pool);
+                    if a.pool.is_none() {
+                        self.err(format!("{path}.pool"), "missing: which pool's staff?");
+                    }
+                    let damping = a.damping.unwrap_or(-1.0);
+                    if a.damping.is_none() {
+                        self.err_hint(
+                            path.clone(),
+                            "missing `damping`: the share of the overload effects it removes",
+                            "e.g. damping = 0.5".into(),
+                        );
+                    } else {
+                        self.share(&format!("{path}.damping"), damping);
+                    }
+                    if let Some(p) = p
+                        && pools[p].wellbeing.is_none()
+                    {
+                        self.err_hint(
+                            format!("{path}.pool"),
+                            format!("pool `{}` has no `wellbeing` model, so support changes nothing", pools[p].name),
+                            format!("add [pools.{}.wellbeing] with occupancy_over, absence_up, attrition_per_month", pools[p].name),
+                        );
+                    }
+                    p.map(|pool| Effect::Support { pool, damping })
+                }
                 ActionKind::OpenChannel => {
                     let t = topic(self, &a.topic);
                     if a.topic.is_none() {
@@ -1627,7 +1691,7 @@ impl Checker<'_> {
 
     /// Keys that do not apply to an action's kind.
     fn action_keys(&mut self, path: &str, a: &crate::scenario::Action) {
-        let present: [(&str, bool); 23] = [
+        let present: [(&str, bool); 24] = [
             ("pool", a.pool.is_some()),
             ("from", a.from.is_some()),
             ("to", a.to.is_some()),
@@ -1654,6 +1718,7 @@ impl Checker<'_> {
                 a.deflect.is_some() || a.adoption.is_some() || a.factor.is_some(),
             ),
             ("takes", a.takes.is_some()),
+            ("damping", a.damping.is_some()),
         ];
         let allowed: &[&str] = match a.kind {
             ActionKind::Hire => &[
@@ -1685,6 +1750,7 @@ impl Checker<'_> {
             ActionKind::Counters => &["channel", "counters"],
             ActionKind::Deflect | ActionKind::ModelAnswers => &["topic", "channel", "deflect"],
             ActionKind::OpenChannel => &["topic", "channel", "from", "takes"],
+            ActionKind::Support => &["pool", "damping"],
         };
         let kind = format!("{:?}", a.kind);
         for (key, set) in present {

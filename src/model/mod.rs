@@ -213,6 +213,23 @@ pub struct Pool {
     pub languages: Vec<bool>,
     /// What the pool serves: queue classes with their priority level.
     pub routes: Vec<Route>,
+    /// Effects of sustained overload, if modelled.
+    pub wellbeing: Option<WellbeingModel>,
+}
+
+/// Effects of sustained overload on a pool's staff, checked at the end of
+/// every day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WellbeingModel {
+    /// Overloaded when occupancy over the window is above this.
+    pub occupancy_over: f64,
+    /// Trailing window, in reporting intervals.
+    pub window: usize,
+    /// Absence share added while overloaded.
+    pub absence_up: f64,
+    /// Probability per day that one of the pool's own staff leaves while
+    /// overloaded.
+    pub leave_per_day: f64,
 }
 
 /// One queue class a pool may serve.

@@ -115,6 +115,9 @@ pub enum ActionKind {
     /// A channel (a dedicated crisis line or inbox) takes over a share of a
     /// topic's new contacts.
     OpenChannel,
+    /// Psychological support: damps the effects of overload on a pool's
+    /// staff (see the pool's `wellbeing`).
+    Support,
 }
 
 /// A trigger condition: a metric of the running replication over a trailing
@@ -252,6 +255,9 @@ pub struct Action {
     /// Open channel: share of the topic's new contacts it takes over.
     #[serde(default)]
     pub takes: Option<f64>,
+    /// Support: share of the overload effects removed (0–1).
+    #[serde(default)]
+    pub damping: Option<f64>,
 }
 
 /// The `[scenario]` table.
@@ -719,6 +725,27 @@ pub struct Pool {
     /// some, even while real-time contacts wait.
     #[serde(default)]
     pub deferred_share: f64,
+    /// Staff wellbeing: sustained overload raises absence and makes staff
+    /// leave.
+    #[serde(default)]
+    pub wellbeing: Option<Wellbeing>,
+}
+
+/// A pool's `wellbeing` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wellbeing {
+    /// Overload: occupancy above this over the trailing window.
+    pub occupancy_over: f64,
+    /// Trailing window (default one week).
+    #[serde(default)]
+    pub window: Option<Duration>,
+    /// Absence share added while overloaded.
+    #[serde(default)]
+    pub absence_up: f64,
+    /// Share of the pool's own staff who leave per month while overloaded.
+    #[serde(default)]
+    pub attrition_per_month: f64,
 }
 
 /// A pool's break window.

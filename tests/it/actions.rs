@@ -515,3 +515,52 @@ trainers = 2
     assert_eq!(at(6).own_area / 3600.0, 5.0);
     assert_eq!(at(6).hired_area / 3600.0, 4.0);
 }
+
+#[test]
+fn sustained_overload_wears_staff_down_and_support_damps_it() {
+    let wellbeing = r#"
+[pools.phones.wellbeing]
+occupancy_over = 0.8
+window = "2d"
+absence_up = 0.3
+attrition_per_month = 0.5
+"#;
+    let text = format!("{BASE}\n{wellbeing}");
+    let worn = model_from_text(&text);
+    let supported = model_from_text(&format!(
+        "{text}\n{}",
+        r#"
+[[actions]]
+id = "support"
+kind = "support"
+pool = "phones"
+damping = 1.0
+at = 2022-03-07
+"#
+    ));
+    let without = model_from_text(BASE);
+    let p = worn.pools.iter().position(|p| p.name == "phones").unwrap();
+    let (mut on_worn, mut on_supported, mut on_without, mut left) = (0.0, 0.0, 0.0, 0.0);
+    for rep in 0..4 {
+        let (a, b, c) = (
+            simulate(&worn, rep),
+            simulate(&supported, rep),
+            simulate(&without, rep),
+        );
+        // 6 Erlangs on 5 agents: overloaded every day.
+        assert!(
+            a.pools[p].overloaded_days >= 18.0,
+            "{}",
+            a.pools[p].overloaded_days
+        );
+        left += a.pools[p].leavers;
+        on_worn += a.pools[p].on_duty_area;
+        on_supported += b.pools[p].on_duty_area;
+        on_without += c.pools[p].on_duty_area;
+        // Full support removes the effects: same staff as without the model.
+        assert_eq!(b.pools[p].leavers, 0.0);
+    }
+    assert!(left > 0.0);
+    assert!(on_worn < 0.8 * on_without, "{on_worn} vs {on_without}");
+    assert_eq!(on_supported, on_without);
+}
