@@ -83,6 +83,16 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "new contacts answered by online information instead (deflection actions); not in first_attempts",
     ),
     def(
+        "callback_contacts",
+        "contacts",
+        "offered phone calls whose caller accepted a callback (they count as answered when called back, with the wait until then)",
+    ),
+    def(
+        "callbacks_kept_share",
+        "share",
+        "callbacks made within the promised time ÷ callbacks accepted",
+    ),
+    def(
         "unstaffed_contacts",
         "contacts",
         "offered attempts that arrived while no one on duty could serve them (no pool with the skill, the language or a free interpreter service on duty; for e-mail, counted only while some of the channel's staff are on duty); they wait",
@@ -384,6 +394,8 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
         k.switched_out,
         k.appointments,
         k.deflected,
+        k.callbacks,
+        ratio(k.callbacks_kept, k.callbacks),
         k.unstaffed,
         k.closed,
         ratio(k.answered_within, handled),

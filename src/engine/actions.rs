@@ -175,6 +175,7 @@ impl<T: Tracer> Sim<'_, T> {
             }
             Effect::ModelAnswers { .. } => self.recompute_factors(),
             Effect::Support { pool, .. } => self.recompute_damping(*pool),
+            Effect::Callbacks { channel, .. } => self.callbacks[*channel] = Some(a),
         }
     }
 
@@ -229,6 +230,11 @@ impl<T: Tracer> Sim<'_, T> {
             }
             Effect::ModelAnswers { .. } => self.recompute_factors(),
             Effect::Support { pool, .. } => self.recompute_damping(*pool),
+            Effect::Callbacks { channel, .. } => {
+                if self.callbacks[*channel] == Some(a) {
+                    self.callbacks[*channel] = None;
+                }
+            }
         }
     }
 

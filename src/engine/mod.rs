@@ -165,6 +165,8 @@ enum Failure {
 const NO_INTERPRETER: u32 = u32::MAX;
 /// Salt of the caller generator used for switching decisions.
 const SWITCH_SALT: u64 = 0x5157_1C4E_D00D_F00D;
+/// Salt of the caller generator used for callback decisions.
+const CALLBACK_SALT: u64 = 0xCA11_BAC4_0FFE_12ED;
 
 #[derive(Debug, Clone, Copy)]
 struct Call {
@@ -387,6 +389,8 @@ struct Sim<'m, T: Tracer> {
     reroute_rng: Vec<Option<ChaCha8Rng>>,
     /// Per pool: share of overload effects removed by support actions.
     damping: Vec<f64>,
+    /// Per channel: the callbacks action in effect.
+    callbacks: Vec<Option<usize>>,
     /// Per pool: draws of staff leaving because of overload.
     wellbeing_rng: Vec<Option<ChaCha8Rng>>,
     /// Opening boundaries per channel: open at even indices, close at odd.
@@ -462,7 +466,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 let ch = &m.channels[k.channel];
                 ClassInfo {
                     channel: k.channel as u32,
-                    deferred: ch.deferred(),
+                    // E-mail, and phone callbacks (the class's "booked" slot).
+                    deferred: ch.deferred() || (ch.kind == ChannelKind::Phone && k.appointment),
                     appointment: k.appointment,
                     desk_counters: if ch.kind == ChannelKind::Desk {
                         ch.counters.unwrap_or(u32::MAX)
@@ -476,7 +481,15 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let needs_seed = m
             .channels
             .iter()
-            .map(|c| c.redial.is_some() || c.returns.is_some() || c.switch.is_some())
+            .enumerate()
+            .map(|(i, c)| {
+                c.redial.is_some()
+                    || c.returns.is_some()
+                    || c.switch.is_some()
+                    || m.actions.iter().any(|a| {
+                        matches!(a.effect, crate::model::Effect::Callbacks { channel, .. } if channel == i)
+                    })
+            })
             .collect();
         let pool_desks = (0..np)
             .map(|p| {
@@ -523,6 +536,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
             reroutes: vec![Vec::new(); nt * nc],
             reroute_rng: (0..m.demands.len()).map(|_| None).collect(),
             damping: vec![0.0; np],
+            callbacks: vec![None; nc],
             wellbeing_rng: (0..np).map(|_| None).collect(),
             hours_epoch: vec![0; nc],
             hours,
@@ -780,6 +794,14 @@ impl<'m, T: Tracer> Sim<'m, T> {
         self.offer(idx);
     }
 
+    /// The callbacks action of channel `c` (for callbacks still waiting after
+    /// the action was undone).
+    fn callback_action(&self, c: usize) -> Option<usize> {
+        self.m.actions.iter().position(
+            |a| matches!(a.effect, crate::model::Effect::Callbacks { channel, .. } if channel == c),
+        )
+    }
+
     /// Whether someone on duty could serve class `k` (now or later today).
     fn staffed(&self, k: usize) -> bool {
         self.m.classes[k].pools.iter().any(|&(p, interp)| {
@@ -866,6 +888,10 @@ impl<'m, T: Tracer> Sim<'m, T> {
         {
             self.tally(idx, |k| k.unstaffed += 1.0);
         }
+        let k = match self.callbacks[c] {
+            Some(a) if !appointment => self.offer_callback(idx, a, k),
+            _ => k,
+        };
         // Wait.
         let call = &mut self.calls[idx as usize];
         call.state = State::Waiting;
@@ -906,6 +932,51 @@ impl<'m, T: Tracer> Sim<'m, T> {
         expected_start < self.chans[c].close_at
     }
 
+    /// A caller who would wait long on a phone line with callbacks is
+    /// offered one; if they accept they leave the line and wait in the
+    /// class's callback queue (deferred work). Returns the class to queue in.
+    fn offer_callback(&mut self, idx: u32, a: usize, k: usize) -> usize {
+        let m = self.m;
+        let crate::model::Effect::Callbacks {
+            offer_over_s,
+            accept,
+            ..
+        } = m.actions[a].effect
+        else {
+            return k;
+        };
+        let c = self.info[k].channel as usize;
+        let staff: u32 = m.channels[c]
+            .pools
+            .iter()
+            .map(|&p| self.pools[p].on_duty - self.pools[p].leaving)
+            .sum();
+        let ahead = f64::from(self.chans[c].queue_len) + 1.0;
+        let expected = if staff == 0 {
+            f64::INFINITY
+        } else {
+            ahead * m.channels[c].mean_handle_s / f64::from(staff)
+        };
+        if expected <= offer_over_s {
+            return k;
+        }
+        let call = self.calls[idx as usize];
+        let mut rng = caller_rng(call.seed ^ CALLBACK_SALT, call.attempt);
+        if rng.random::<f64>() >= accept {
+            return k;
+        }
+        let class = &m.classes[k];
+        let Some(cb) = m.class_index(c, class.topic, class.language, true) else {
+            return k;
+        };
+        self.tally(idx, |k| k.callbacks += 1.0);
+        self.chans[c].in_system -= 1;
+        let call = &mut self.calls[idx as usize];
+        call.class = cb as u32;
+        call.patience = f64::INFINITY;
+        cb
+    }
+
     #[inline]
     fn start_service(&mut self, idx: u32, p: usize, interp: Option<usize>) {
         let now = self.now;
@@ -932,6 +1003,16 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let call = &mut self.calls[idx as usize];
         let counted = call.counted;
         call.interpreter = interp.map_or(NO_INTERPRETER, |i| i as u32);
+        if info.deferred && channel.kind == ChannelKind::Phone {
+            // Calling back: the call takes a line again.
+            self.chans[c].in_system += 1;
+            if let Some(a) = self.callbacks[c].or_else(|| self.callback_action(c))
+                && let crate::model::Effect::Callbacks { within_s, .. } = m.actions[a].effect
+                && wait <= within_s
+            {
+                self.tally(idx, |k| k.callbacks_kept += 1.0);
+            }
+        }
         if let Some(i) = interp {
             service += m.interpreters[i].extra_s;
             self.interp_busy[i] += 1;

@@ -44,6 +44,11 @@ pub struct Counts {
     /// New contacts that did not come because online information answered
     /// them (deflection actions); not counted in `first_attempts`.
     pub deflected: f64,
+    /// Callers who accepted a callback (they left the line and wait as
+    /// deferred work; when called back they count as answered).
+    pub callbacks: f64,
+    /// Callbacks made within the promised time.
+    pub callbacks_kept: f64,
     /// Sum of the waits of answered attempts, seconds.
     pub wait_answered_s: f64,
     /// Sum of the waits of abandoned attempts, seconds.
@@ -69,6 +74,8 @@ impl Counts {
         self.closed += o.closed;
         self.switched_out += o.switched_out;
         self.deflected += o.deflected;
+        self.callbacks += o.callbacks;
+        self.callbacks_kept += o.callbacks_kept;
         self.wait_answered_s += o.wait_answered_s;
         self.wait_abandoned_s += o.wait_abandoned_s;
     }

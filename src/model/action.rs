@@ -145,6 +145,18 @@ pub enum Effect {
         /// Share taken over.
         share: f64,
     },
+    /// Callers facing a long wait are offered a call back; those who accept
+    /// leave the line and become deferred work.
+    Callbacks {
+        /// Phone channel.
+        channel: usize,
+        /// Offered when the expected wait is above this, seconds.
+        offer_over_s: f64,
+        /// Share who accept.
+        accept: f64,
+        /// Promised time to call back, seconds.
+        within_s: f64,
+    },
     /// Psychological support for a pool's staff.
     Support {
         /// Pool index.
@@ -250,6 +262,18 @@ impl Action {
                 100.0 * share,
                 m.topics[*topic],
                 on(c)
+            ),
+            Effect::Callbacks {
+                channel: c,
+                offer_over_s,
+                accept,
+                within_s,
+            } => format!(
+                "callbacks on {} when the wait would exceed {}: {:.0} % accept, called back within {}",
+                channel(*c),
+                crate::units::human_duration(*offer_over_s),
+                100.0 * accept,
+                crate::units::human_duration(*within_s)
             ),
             Effect::Support { pool: p, damping } => format!(
                 "support for {}: overload effects × {}",

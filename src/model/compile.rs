@@ -657,6 +657,7 @@ impl Checker<'_> {
         // Queue classes: every (channel, topic, language) that demand or a
         // switch can produce, plus desk appointments.
         let mut wanted = vec![false; nc * nt * nl * 2];
+        let mut callback_channels: Vec<usize> = Vec::new();
         let key =
             |c: usize, t: usize, l: usize, a: bool| ((c * nt + t) * nl + l) * 2 + usize::from(a);
         let lang_share = |t: usize, l: usize| {
@@ -672,6 +673,24 @@ impl Checker<'_> {
                     }
                 }
             }
+        }
+        // Phone channels with callbacks: a deferred queue per class (the
+        // class's second, "booked" slot, which desks use for appointments).
+        for a in &sc.actions {
+            if a.kind != ActionKind::Callbacks {
+                continue;
+            }
+            let Some(c) = a
+                .channel
+                .as_ref()
+                .and_then(|cn| channel_names.iter().position(|n| n == cn))
+            else {
+                continue;
+            };
+            if channels[c].kind != ChannelKind::Phone {
+                continue;
+            }
+            callback_channels.push(c);
         }
         // Channels opened by actions take over contacts of a topic.
         for a in &sc.actions {
@@ -703,6 +722,7 @@ impl Checker<'_> {
             }
         }
         // Switch targets, until nothing changes (switches may chain).
+        // (Callback queues are added after the switches, below.)
         let mut changed = true;
         while changed {
             changed = false;
@@ -730,6 +750,15 @@ impl Checker<'_> {
                                 );
                             }
                         }
+                    }
+                }
+            }
+        }
+        for &c in &callback_channels {
+            for t in 0..nt {
+                for l in 0..nl {
+                    if wanted[key(c, t, l, false)] {
+                        wanted[key(c, t, l, true)] = true;
                     }
                 }
             }
@@ -1544,6 +1573,48 @@ impl Checker<'_> {
                         }),
                     }
                 }
+                ActionKind::Callbacks => {
+                    let c = channel(self, &a.channel);
+                    if a.channel.is_none() {
+                        self.err(format!("{path}.channel"), "missing: which phone channel?");
+                    }
+                    if let Some(c) = c
+                        && channels[c].kind != ChannelKind::Phone
+                    {
+                        self.err(
+                            format!("{path}.channel"),
+                            format!(
+                                "callbacks apply to a phone channel; `{}` is {} channel",
+                                channels[c].name,
+                                with_article(channels[c].kind)
+                            ),
+                        );
+                    }
+                    let accept = a.accept.unwrap_or(-1.0);
+                    if a.accept.is_none() {
+                        self.err_hint(
+                            path.clone(),
+                            "missing `accept`: the share of callers offered a callback who take it",
+                            "e.g. accept = 0.6".into(),
+                        );
+                    } else {
+                        self.share(&format!("{path}.accept"), accept);
+                    }
+                    let within_s = a.within.map_or(0.0, |d| d.secs());
+                    if within_s <= 0.0 {
+                        self.err_hint(
+                            format!("{path}.within"),
+                            "missing or not above 0: the promised time to call back",
+                            "e.g. within = \"4h\"".into(),
+                        );
+                    }
+                    c.map(|channel| Effect::Callbacks {
+                        channel,
+                        offer_over_s: a.offer_over.map_or(0.0, |d| d.secs()),
+                        accept,
+                        within_s,
+                    })
+                }
                 ActionKind::Support => {
                     let p = pool(self, "pool", &a.pool);
                     if a.pool.is_none() {
@@ -1691,7 +1762,7 @@ impl Checker<'_> {
 
     /// Keys that do not apply to an action's kind.
     fn action_keys(&mut self, path: &str, a: &crate::scenario::Action) {
-        let present: [(&str, bool); 24] = [
+        let present: [(&str, bool); 27] = [
             ("pool", a.pool.is_some()),
             ("from", a.from.is_some()),
             ("to", a.to.is_some()),
@@ -1719,6 +1790,9 @@ impl Checker<'_> {
             ),
             ("takes", a.takes.is_some()),
             ("damping", a.damping.is_some()),
+            ("offer_over", a.offer_over.is_some()),
+            ("accept", a.accept.is_some()),
+            ("within", a.within.is_some()),
         ];
         let allowed: &[&str] = match a.kind {
             ActionKind::Hire => &[
@@ -1751,6 +1825,7 @@ impl Checker<'_> {
             ActionKind::Deflect | ActionKind::ModelAnswers => &["topic", "channel", "deflect"],
             ActionKind::OpenChannel => &["topic", "channel", "from", "takes"],
             ActionKind::Support => &["pool", "damping"],
+            ActionKind::Callbacks => &["channel", "offer_over", "accept", "within"],
         };
         let kind = format!("{:?}", a.kind);
         for (key, set) in present {

@@ -118,6 +118,8 @@ pub enum ActionKind {
     /// Psychological support: damps the effects of overload on a pool's
     /// staff (see the pool's `wellbeing`).
     Support,
+    /// Callers facing a long wait are offered a call back.
+    Callbacks,
 }
 
 /// A trigger condition: a metric of the running replication over a trailing
@@ -258,6 +260,15 @@ pub struct Action {
     /// Support: share of the overload effects removed (0–1).
     #[serde(default)]
     pub damping: Option<f64>,
+    /// Callbacks: offered when the expected wait is above this.
+    #[serde(default)]
+    pub offer_over: Option<Duration>,
+    /// Callbacks: share of the callers offered one who accept.
+    #[serde(default)]
+    pub accept: Option<f64>,
+    /// Callbacks: the promised time to call back.
+    #[serde(default)]
+    pub within: Option<Duration>,
 }
 
 /// The `[scenario]` table.

@@ -564,3 +564,36 @@ at = 2022-03-07
     assert!(on_worn < 0.8 * on_without, "{on_worn} vs {on_without}");
     assert_eq!(on_supported, on_without);
 }
+
+#[test]
+fn callbacks_take_waiting_callers_off_the_line() {
+    let base = with("");
+    let cb = with(
+        r#"
+[[actions]]
+id = "callbacks"
+kind = "callbacks"
+channel = "hotline"
+offer_over = "2m"
+accept = 0.7
+within = "4h"
+at = 2022-03-07
+"#,
+    );
+    let h = base
+        .channels
+        .iter()
+        .position(|c| c.name == "hotline")
+        .unwrap();
+    let (a, b) = (simulate(&base, 0), simulate(&cb, 0));
+    let (ka, kb) = (&a.channels[h].counts, &b.channels[h].counts);
+    // Callers who accept leave the queue and the line: fewer abandon or
+    // find the lines busy, and they are called back as deferred work.
+    assert!(kb.callbacks > 500.0, "{kb:?}");
+    assert!(kb.abandoned + kb.blocked < 0.7 * (ka.abandoned + ka.blocked));
+    assert!(kb.callbacks_kept > 0.0 && kb.callbacks_kept <= kb.callbacks);
+    assert_eq!(
+        kb.offered,
+        kb.answered + kb.abandoned + kb.blocked + kb.turned_away + kb.waiting_at_end
+    );
+}

@@ -188,6 +188,16 @@ kind = "model_answers"
 topic = "asylum"
 factor = 0.8
 at = 2022-03-12
+
+[[actions]]
+id = "callbacks"
+kind = "callbacks"
+channel = "hotline"
+offer_over = "3m"
+accept = 0.5
+within = "3h"
+at = 2022-03-11
+until = 2022-03-14
 "#,
         sa = r.switch_abandon,
         st = r.switch_turned,
