@@ -154,6 +154,11 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "agents",
         "time-average number of agents busy on this channel",
     ),
+    def(
+        "capacity_cost",
+        "currency",
+        "lines (phone) or counters (desk) in place × days × cost_per_day, actions included",
+    ),
 ];
 
 /// Topic KPIs over the measured period, all channels together.
@@ -410,6 +415,7 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
         ratio(t.queue_area, measured_s),
         f64::from(t.max_queue),
         ratio(t.busy_area, measured_s),
+        t.capacity_cost,
     ]
 }
 
@@ -496,6 +502,8 @@ pub struct RepRecord {
     pub topic_kpis: Vec<Vec<f64>>,
     /// `[pool][kpi]` in [`POOL_KPIS`] order.
     pub pool_kpis: Vec<Vec<f64>>,
+    /// In [`TOTAL_KPIS`] order.
+    pub total_kpis: Vec<f64>,
     /// Per interval, the channel metrics then the pool metrics:
     /// `[interval * width + channel * n_metrics + metric]` and
     /// `[interval * width + n_channels * n_metrics + pool * n_pool_metrics +
@@ -508,6 +516,60 @@ pub struct RepRecord {
     pub firings: Vec<crate::engine::Firing>,
     /// Events the engine processed.
     pub events: u64,
+}
+
+/// KPIs of the whole agency (all pools together), in [`TOTAL_KPIS`] order.
+pub const TOTAL_KPIS: &[KpiDef] = &[
+    def(
+        "capacity_cost",
+        "currency",
+        "cost of lines and counters, all channels",
+    ),
+    def(
+        "paid_hours_h",
+        "hours",
+        "staff hours on the roster of all pools, training included",
+    ),
+    def("staff_cost", "currency", "staff cost of all pools"),
+    def(
+        "hiring_cost",
+        "currency",
+        "one-off hiring costs of all pools",
+    ),
+    def(
+        "total_cost",
+        "currency",
+        "staff cost + hiring cost + capacity cost",
+    ),
+    def(
+        "handled_contacts",
+        "contacts",
+        "contacts whose service started, all pools",
+    ),
+    def(
+        "cost_per_handled_contact",
+        "currency",
+        "total cost ÷ handled contacts",
+    ),
+];
+
+/// Total KPI values in [`TOTAL_KPIS`] order.
+pub fn total_values(pools: &[PoolTally], channels: &[ChannelTotals]) -> Vec<f64> {
+    let capacity: f64 = channels.iter().map(|c| c.capacity_cost).sum();
+    let paid: f64 = pools.iter().map(|t| t.paid_area).sum::<f64>() / 3600.0;
+    let cost: f64 = pools.iter().map(|t| t.cost).sum();
+    let hiring: f64 = pools.iter().map(|t| t.hiring_cost).sum();
+    let handled: f64 = pools.iter().map(|t| t.handled).sum();
+    let total = cost + capacity;
+    vec![
+        capacity,
+        paid,
+        cost - hiring,
+        hiring,
+        total,
+        handled,
+        ratio(total, handled),
+    ]
 }
 
 /// Statistics of each action across replications, in [`ACTION_KPIS`] order.
@@ -622,6 +684,7 @@ impl RepRecord {
                 .iter()
                 .map(|t| pool_values(t, measured_s))
                 .collect(),
+            total_kpis: total_values(&out.pools, &out.channels),
             series,
             firings: out.firings.clone(),
             events: out.events,

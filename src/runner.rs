@@ -39,6 +39,8 @@ pub struct Summary {
     pub pool_kpis: Vec<Vec<Stat>>,
     /// `[action][kpi]` in [`ACTION_KPIS`] order.
     pub action_kpis: Vec<Vec<Stat>>,
+    /// In [`TOTAL_KPIS`] order.
+    pub total_kpis: Vec<Stat>,
     /// Per interval, laid out like [`RepRecord::series`].
     pub intervals: Vec<Stat>,
     /// Per day, laid out like [`RepRecord::day_series`]; empty when the
@@ -134,6 +136,9 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
                 .collect()
         })
         .collect();
+    let total_kpis = (0..crate::kpi::TOTAL_KPIS.len())
+        .map(|k| stat_of(&|r| r.total_kpis[k]))
+        .collect();
     let n = records.len().max(1) as f64;
     let action_kpis = (0..model.actions.len())
         .map(|a| {
@@ -198,6 +203,7 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
         topic_kpis,
         pool_kpis,
         action_kpis,
+        total_kpis,
         intervals,
         days,
         events: records.iter().map(|r| r.events).sum(),

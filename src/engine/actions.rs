@@ -153,12 +153,25 @@ impl<T: Tracer> Sim<'_, T> {
                 }
             }
             Effect::ChannelHours { channel, open } => self.set_channel_hours(*channel, open),
-            Effect::PoolHours { pool, on_duty } => {
+            Effect::PoolHours {
+                pool,
+                on_duty,
+                scale,
+                cost_factor,
+            } => {
+                self.shapes[*pool].scale = *scale;
+                self.shapes[*pool].cost_factor = *cost_factor;
                 let steps = staff::shape_of(&m.pools[*pool], on_duty, m.horizon_s);
                 self.splice_shape(*pool, steps);
             }
-            Effect::Lines { channel, lines } => self.lines[*channel] = Some(*lines),
-            Effect::Counters { channel, counters } => self.set_counters(*channel, *counters),
+            Effect::Lines { channel, lines } => {
+                self.lines[*channel] = Some(*lines);
+                self.set_capacity(*channel, f64::from(*lines));
+            }
+            Effect::Counters { channel, counters } => {
+                self.set_counters(*channel, *counters);
+                self.set_capacity(*channel, f64::from(*counters));
+            }
             Effect::Deflect { topic, channel, .. } => {
                 for c in self.channels_of(*channel) {
                     self.deflections[topic * self.nc + c].push(a);
@@ -209,14 +222,22 @@ impl<T: Tracer> Sim<'_, T> {
                 self.set_channel_hours(*channel, &open);
             }
             Effect::PoolHours { pool, .. } => {
+                self.shapes[*pool].scale = 1.0;
+                self.shapes[*pool].cost_factor = 1.0;
                 let p = &m.pools[*pool];
                 let steps = staff::shape_of(p, &p.on_duty, m.horizon_s);
                 self.splice_shape(*pool, steps);
             }
-            Effect::Lines { channel, .. } => self.lines[*channel] = m.channels[*channel].lines,
+            Effect::Lines { channel, .. } => {
+                self.lines[*channel] = m.channels[*channel].lines;
+                let n = f64::from(m.channels[*channel].lines.unwrap_or(0));
+                self.set_capacity(*channel, n);
+            }
             Effect::Counters { channel, .. } => {
                 let n = m.channels[*channel].counters.unwrap_or(u32::MAX);
                 self.set_counters(*channel, n);
+                let n = f64::from(m.channels[*channel].counters.unwrap_or(0));
+                self.set_capacity(*channel, n);
             }
             Effect::Deflect { topic, channel, .. } => {
                 for c in self.channels_of(*channel) {

@@ -391,6 +391,11 @@ struct Sim<'m, T: Tracer> {
     damping: Vec<f64>,
     /// Per channel: the callbacks action in effect.
     callbacks: Vec<Option<usize>>,
+    /// Per channel: lines or counters in place since `capacity_since`, and
+    /// their time integral after warm-up (unit-seconds).
+    capacity_now: Vec<f64>,
+    capacity_since: Vec<f64>,
+    capacity_area: Vec<f64>,
     /// Per pool: draws of staff leaving because of overload.
     wellbeing_rng: Vec<Option<ChaCha8Rng>>,
     /// Opening boundaries per channel: open at even indices, close at odd.
@@ -537,6 +542,13 @@ impl<'m, T: Tracer> Sim<'m, T> {
             reroute_rng: (0..m.demands.len()).map(|_| None).collect(),
             damping: vec![0.0; np],
             callbacks: vec![None; nc],
+            capacity_now: m
+                .channels
+                .iter()
+                .map(|c| f64::from(c.lines.or(c.counters).unwrap_or(0)))
+                .collect(),
+            capacity_since: vec![0.0; nc],
+            capacity_area: vec![0.0; nc],
             wellbeing_rng: (0..np).map(|_| None).collect(),
             hours_epoch: vec![0; nc],
             hours,
@@ -1462,9 +1474,24 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
     }
 
+    /// Lines or counters of channel `c` become `n` now.
+    fn set_capacity(&mut self, c: usize, n: f64) {
+        let now = self.now;
+        let from = self.capacity_since[c].max(self.m.warmup_s);
+        if now > from {
+            self.capacity_area[c] += self.capacity_now[c] * (now - from);
+        }
+        self.capacity_since[c] = now;
+        self.capacity_now[c] = n;
+    }
+
     fn finish(mut self) -> (RepOutcome, T) {
         let now = self.m.horizon_s;
         self.now = now;
+        for c in 0..self.nc {
+            let n = self.capacity_now[c];
+            self.set_capacity(c, n);
+        }
         self.snapshot(self.m.n_intervals - 1);
         for l in 0..self.levels.n {
             self.levels.integrate(l, now);
@@ -1498,6 +1525,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     max_queue: self.max_queue[c],
                     max_wait_s: self.max_wait[c],
                     redial_pending_at_end: pending[c],
+                    capacity_cost: self.capacity_area[c] * self.m.channels[c].cost_per_day / DAY_S,
                 }
             })
             .collect();

@@ -97,6 +97,8 @@ pub struct ChannelTotals {
     /// People waiting for their redial, return or switch when the horizon
     /// ended.
     pub redial_pending_at_end: f64,
+    /// Cost of the lines or counters in place (`cost_per_day`).
+    pub capacity_cost: f64,
 }
 
 /// One channel in one reporting interval.

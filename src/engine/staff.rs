@@ -101,6 +101,11 @@ pub(super) struct Shape {
     /// Bumped when the steps are replaced, to invalidate scheduled events.
     pub epoch: u32,
     pub cohorts: Vec<usize>,
+    /// Share of the staff on duty at each moment (below 1 when an overtime
+    /// cap keeps people from working the whole roster).
+    pub scale: f64,
+    /// Multiplier of the cost of staff hours (overtime).
+    pub cost_factor: f64,
 }
 
 /// The shape of a roster: on-duty intervals with a pool's breaks, with a
@@ -139,6 +144,8 @@ pub(super) fn initial(m: &Model) -> (Vec<Cohort>, Vec<Shape>, Vec<Option<usize>>
             frac: 0.0,
             epoch: 0,
             cohorts: Vec::new(),
+            scale: 1.0,
+            cost_factor: 1.0,
         })
         .collect();
     let mut cohorts: Vec<Cohort> = (0..np)
@@ -162,6 +169,8 @@ pub(super) fn initial(m: &Model) -> (Vec<Cohort>, Vec<Shape>, Vec<Option<usize>>
                             frac: 0.0,
                             epoch: 0,
                             cohorts: Vec::new(),
+                            scale: 1.0,
+                            cost_factor: 1.0,
                         });
                         shapes.len() - 1
                     }
@@ -228,7 +237,8 @@ impl<T: Tracer> Sim<'_, T> {
     pub(super) fn reconcile(&mut self, co: usize) -> bool {
         let now = self.now;
         let present = self.present(co);
-        let frac = self.shapes[self.cohorts[co].shape].frac;
+        let shape = &self.shapes[self.cohorts[co].shape];
+        let frac = shape.frac * shape.scale;
         let c = &mut self.cohorts[co];
         let p = c.pool;
         let on = staff_on_duty(present, frac);
@@ -278,10 +288,11 @@ impl<T: Tracer> Sim<'_, T> {
                 Origin::Hired => by[L_HIRED] += on,
             }
             by[L_TRAINING] += f64::from(c.training);
-            if self.shapes[c.shape].frac > 0.0 {
-                let h = f64::from(c.paid_headcount);
+            let shape = &self.shapes[c.shape];
+            if shape.frac > 0.0 {
+                let h = f64::from(c.paid_headcount) * shape.scale;
                 by[L_PAID] += h;
-                by[L_COST] += h * c.cost_per_hour;
+                by[L_COST] += h * c.cost_per_hour * shape.cost_factor;
             }
         }
         by[L_ON_DUTY] = f64::from(self.pools[p].on_duty);

@@ -108,6 +108,11 @@ pub enum Effect {
         pool: usize,
         /// The new roster over the whole horizon (used from the effect on).
         on_duty: Intervals,
+        /// Share of the staff on duty at each moment of the new roster
+        /// (below 1 when the overtime cap stops everyone working all of it).
+        scale: f64,
+        /// Cost multiplier of the staff hours (overtime paid more).
+        cost_factor: f64,
     },
     /// A channel's number of lines changes.
     Lines {

@@ -322,6 +322,25 @@ impl Checker<'_> {
                 }
                 _ => None,
             };
+            if let Some(c) = ch.cost_per_day {
+                let capacity = match ch.kind {
+                    ChannelKind::Phone => ch.lines.is_some(),
+                    ChannelKind::Desk => ch.counters.is_some(),
+                    ChannelKind::Email => false,
+                };
+                if !(c >= 0.0 && c.is_finite()) {
+                    self.err(
+                        format!("{path}.cost_per_day"),
+                        format!("must be 0 or more (got {c})"),
+                    );
+                } else if !capacity {
+                    self.err_hint(
+                        format!("{path}.cost_per_day"),
+                        "a cost per line or counter needs a number of them",
+                        "give `lines` (phone) or `counters` (desk)".into(),
+                    );
+                }
+            }
             let returns = ch.returns.as_ref().map(|r| {
                 self.share(&format!("{path}.returns.share"), r.share);
                 let after_s = r.after.map_or(DAY_S, |d| d.secs());
@@ -354,6 +373,7 @@ impl Checker<'_> {
                 switch: None,
                 mean_handle_s: 0.0,
                 pools: Vec::new(),
+                cost_per_day: ch.cost_per_day.unwrap_or(0.0),
             });
         }
         // Switches (need every channel's index).
@@ -979,6 +999,18 @@ impl Checker<'_> {
                         - (1.0 - w.attrition_per_month.clamp(0.0, 0.999)).powf(1.0 / 30.0),
                 }
             });
+            if let Some(w) = p.weekly_hours
+                && !(w.secs() > 0.0 && w.secs() <= 7.0 * DAY_S)
+            {
+                self.err(
+                    format!("{path}.weekly_hours"),
+                    format!("must be more than 0 and at most a week (got {w})"),
+                );
+            }
+            let weekly_s = p.weekly_hours.map_or_else(
+                || p.hours.as_ref().map_or(7.0 * DAY_S, week_seconds),
+                |d| d.secs(),
+            );
             pools.push(Pool {
                 name: name.clone(),
                 headcount: p.headcount,
@@ -989,6 +1021,7 @@ impl Checker<'_> {
                 cost_per_hour: p.cost_per_hour,
                 deferred_share: p.deferred_share,
                 wellbeing,
+                weekly_s,
                 languages: speaks,
                 routes,
             });
@@ -1524,9 +1557,41 @@ impl Checker<'_> {
                             c.zip(hours)
                                 .map(|(channel, open)| Effect::ChannelHours { channel, open })
                         }
-                        (None, Some(_)) => pool(self, "pool", &a.pool)
-                            .zip(hours)
-                            .map(|(pool, on_duty)| Effect::PoolHours { pool, on_duty }),
+                        (None, Some(_)) => {
+                            let rate = a.overtime_rate.unwrap_or(1.5);
+                            if !(rate >= 1.0 && rate.is_finite()) {
+                                self.err(
+                                    format!("{path}.overtime_rate"),
+                                    format!("must be 1 or more (got {rate})"),
+                                );
+                            }
+                            let cap = a.overtime_cap.map(|d| d.secs());
+                            pool(self, "pool", &a.pool).zip(hours).map(|(p, on_duty)| {
+                                // Weekly hours per person of the new roster
+                                // against the contract: overtime, capped.
+                                let contract = pools[p].weekly_s;
+                                let roster = a.hours.as_ref().map_or(0.0, week_seconds);
+                                let overtime = (roster - contract).max(0.0);
+                                let worked = cap.map_or(overtime, |c| overtime.min(c));
+                                let scale = if roster > 0.0 {
+                                    ((contract + worked) / roster).min(1.0)
+                                } else {
+                                    1.0
+                                };
+                                let paid = contract.min(roster) + worked;
+                                let cost_factor = if paid > 0.0 {
+                                    (contract.min(roster) + rate * worked) / paid
+                                } else {
+                                    1.0
+                                };
+                                Effect::PoolHours {
+                                    pool: p,
+                                    on_duty,
+                                    scale,
+                                    cost_factor,
+                                }
+                            })
+                        }
                     }
                 }
                 ActionKind::Lines | ActionKind::Counters => {
@@ -1762,7 +1827,7 @@ impl Checker<'_> {
 
     /// Keys that do not apply to an action's kind.
     fn action_keys(&mut self, path: &str, a: &crate::scenario::Action) {
-        let present: [(&str, bool); 27] = [
+        let present: [(&str, bool); 29] = [
             ("pool", a.pool.is_some()),
             ("from", a.from.is_some()),
             ("to", a.to.is_some()),
@@ -1790,6 +1855,8 @@ impl Checker<'_> {
             ),
             ("takes", a.takes.is_some()),
             ("damping", a.damping.is_some()),
+            ("overtime_cap", a.overtime_cap.is_some()),
+            ("overtime_rate", a.overtime_rate.is_some()),
             ("offer_over", a.offer_over.is_some()),
             ("accept", a.accept.is_some()),
             ("within", a.within.is_some()),
@@ -1819,7 +1886,7 @@ impl Checker<'_> {
                 "start_speed",
                 "ramp",
             ],
-            ActionKind::Hours => &["channel", "pool", "hours"],
+            ActionKind::Hours => &["channel", "pool", "hours", "overtime_cap", "overtime_rate"],
             ActionKind::Lines => &["channel", "lines"],
             ActionKind::Counters => &["channel", "counters"],
             ActionKind::Deflect | ActionKind::ModelAnswers => &["topic", "channel", "deflect"],
@@ -1952,7 +2019,7 @@ impl Checker<'_> {
 
     /// Keys that do not apply to the channel's kind.
     fn channel_keys(&mut self, path: &str, ch: &crate::scenario::Channel) {
-        let present: [(&str, bool); 11] = [
+        let present: [(&str, bool); 12] = [
             ("hours", ch.hours.is_some()),
             ("lines", ch.lines.is_some()),
             ("patience", ch.patience.is_some()),
@@ -1964,9 +2031,17 @@ impl Checker<'_> {
             ("returns", ch.returns.is_some()),
             ("appointments", ch.appointments.is_some()),
             ("switch", ch.switch.is_some()),
+            ("cost_per_day", ch.cost_per_day.is_some()),
         ];
         let allowed: &[&str] = match ch.kind {
-            ChannelKind::Phone => &["hours", "lines", "patience", "redial", "switch"],
+            ChannelKind::Phone => &[
+                "hours",
+                "lines",
+                "patience",
+                "redial",
+                "switch",
+                "cost_per_day",
+            ],
             ChannelKind::Email => &["clock", "business_hours"],
             ChannelKind::Desk => &[
                 "hours",
@@ -1976,6 +2051,7 @@ impl Checker<'_> {
                 "returns",
                 "appointments",
                 "switch",
+                "cost_per_day",
             ],
         };
         let why = match ch.kind {
@@ -2229,6 +2305,18 @@ impl Checker<'_> {
             self.err(path.to_string(), "at least one weight must be above 0");
         }
     }
+}
+
+/// Seconds on duty in a week of these hours (ranges that do not parse
+/// count as nothing; they are reported elsewhere).
+fn week_seconds(week: &WeekHours) -> f64 {
+    week.resolve()
+        .iter()
+        .flatten()
+        .filter_map(|(_, h)| day_ranges(h).ok())
+        .flatten()
+        .map(|(a, b)| b - a)
+        .sum()
 }
 
 /// "a phone", "an e-mail", "a desk".

@@ -122,6 +122,8 @@ pub struct Channel {
     /// Pools that serve some of this channel's contacts, highest priority
     /// first.
     pub pools: Vec<usize>,
+    /// Cost of one line (phone) or counter (desk) per day.
+    pub cost_per_day: f64,
 }
 
 impl Channel {
@@ -215,6 +217,8 @@ pub struct Pool {
     pub routes: Vec<Route>,
     /// Effects of sustained overload, if modelled.
     pub wellbeing: Option<WellbeingModel>,
+    /// Contract hours per person per week, seconds.
+    pub weekly_s: f64,
 }
 
 /// Effects of sustained overload on a pool's staff, checked at the end of

@@ -5,7 +5,7 @@
 
 use crate::kpi::{
     ACTION_KPIS, CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, POOL_KPIS, TOPIC_KPIS,
-    series_width,
+    TOTAL_KPIS, series_width,
 };
 use crate::model::Model;
 use crate::runner::RunResult;
@@ -108,6 +108,12 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
                 .zip(&result.summary.action_kpis)
                 .map(|(a, s)| ("action", a.id.as_str(), ACTION_KPIS, s)),
         )
+        .chain(std::iter::once((
+            "total",
+            "all pools",
+            TOTAL_KPIS,
+            &result.summary.total_kpis,
+        )))
         .chain(
             model
                 .pools
@@ -148,6 +154,7 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
     for p in &model.pools {
         header.extend(POOL_KPIS.iter().map(|d| format!("{}.{}", p.name, d.key)));
     }
+    header.extend(TOTAL_KPIS.iter().map(|d| format!("total.{}", d.key)));
     w.write_record(&header)?;
     for r in &result.records {
         let mut row = vec![r.replication.to_string()];
@@ -159,6 +166,7 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
         {
             row.extend(values.iter().map(|&v| num(v)));
         }
+        row.extend(r.total_kpis.iter().map(|&v| num(v)));
         w.write_record(&row)?;
     }
     finish(w)

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::kpi::{ACTION_KPIS, CHANNEL_KPIS, KpiDef, POOL_KPIS, TOPIC_KPIS};
+use crate::kpi::{ACTION_KPIS, CHANNEL_KPIS, KpiDef, POOL_KPIS, TOPIC_KPIS, TOTAL_KPIS};
 use crate::model::Model;
 use crate::runner::RunResult;
 use crate::stats::Stat;
@@ -124,12 +124,14 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
             "topic": definitions(TOPIC_KPIS),
             "pool": definitions(POOL_KPIS),
             "action": definitions(ACTION_KPIS),
+            "total": definitions(TOTAL_KPIS),
             "statistics": "mean across replications; ci95_halfwidth = Student t(0.975, n-1) × sd / sqrt(n); p5/p50/p95 = percentiles across replications (linear interpolation); replications where a KPI is undefined (e.g. no call answered) are left out and replications_defined says how many counted",
         },
         "channels": channels,
         "topics": topics,
         "pools": pools,
         "actions": actions,
+        "total": kpis(TOTAL_KPIS, &result.summary.total_kpis),
     });
     let mut bytes = serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?;
     bytes.push(b'\n');

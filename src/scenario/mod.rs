@@ -260,6 +260,12 @@ pub struct Action {
     /// Support: share of the overload effects removed (0–1).
     #[serde(default)]
     pub damping: Option<f64>,
+    /// Hours (pool): most overtime per person per week.
+    #[serde(default)]
+    pub overtime_cap: Option<Duration>,
+    /// Hours (pool): pay multiplier of overtime hours (default 1.5).
+    #[serde(default)]
+    pub overtime_rate: Option<f64>,
     /// Callbacks: offered when the expected wait is above this.
     #[serde(default)]
     pub offer_over: Option<Duration>,
@@ -407,6 +413,11 @@ pub struct Channel {
     /// another channel instead.
     #[serde(default)]
     pub switch: Option<Switch>,
+    /// Phone: cost of one line per day; desk: cost of one counter per day
+    /// (in the scenario's currency; counts the lines or counters in place,
+    /// actions included).
+    #[serde(default)]
+    pub cost_per_day: Option<f64>,
 }
 
 /// How an e-mail channel counts the time to answer.
@@ -740,6 +751,10 @@ pub struct Pool {
     /// leave.
     #[serde(default)]
     pub wellbeing: Option<Wellbeing>,
+    /// Contract hours per person per week (default: the roster's average
+    /// weekly hours); rosters longer than this are overtime.
+    #[serde(default)]
+    pub weekly_hours: Option<Duration>,
 }
 
 /// A pool's `wellbeing` table.

@@ -597,3 +597,137 @@ at = 2022-03-07
         kb.answered + kb.abandoned + kb.blocked + kb.turned_away + kb.waiting_at_end
     );
 }
+
+#[test]
+fn longer_hours_let_evening_callers_in_and_keep_staff_longer() {
+    let text = BASE
+        .replace(
+            "lines = 8\n",
+            "lines = 8\nhours = { weekdays = \"08:00-16:00\" }\n",
+        )
+        .replace(
+            "rate = \"60/h\"",
+            "per_day = 400\nhour_weights = [0,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0]",
+        )
+        .replace(
+            "headcount = 5\nserves = [\"hotline\"]",
+            "headcount = 5\nserves = [\"hotline\"]\nhours = { weekdays = \"08:00-16:00\" }",
+        );
+    let base = model_from_text(&text);
+    let longer = model_from_text(&format!(
+        "{text}\n{}",
+        r#"
+[[actions]]
+id = "evening_line"
+kind = "hours"
+channel = "hotline"
+hours = { weekdays = "08:00-18:00" }
+at = 2022-03-14
+
+[[actions]]
+id = "evening_roster"
+kind = "hours"
+pool = "phones"
+hours = { weekdays = "08:00-18:00" }
+at = 2022-03-14
+"#
+    ));
+    let h = base
+        .channels
+        .iter()
+        .position(|c| c.name == "hotline")
+        .unwrap();
+    let p = base.pools.iter().position(|p| p.name == "phones").unwrap();
+    let nc = base.channels.len();
+    let np = base.pools.len();
+    let (a, b) = (simulate(&base, 0), simulate(&longer, 0));
+    let closed = |o: &RepOutcome, from: usize, to: usize| -> f64 {
+        (from * 24..to * 24)
+            .map(|i| o.channel_intervals[i * nc + h].counts.closed)
+            .sum()
+    };
+    // Week 1 unchanged; from day 7 the 16:00-18:00 callers (2/10 of the
+    // weekday volume) get through.
+    assert_eq!(closed(&a, 0, 7), closed(&b, 0, 7));
+    assert!(closed(&a, 7, 20) > 500.0);
+    assert_eq!(closed(&b, 7, 12), 0.0);
+    // Staff on duty at 17:00 on a weekday after the change, not before.
+    let at17 = |o: &RepOutcome, day: usize| o.pool_intervals[(day * 24 + 17) * np + p].on_duty_area;
+    assert_eq!(at17(&b, 4), 0.0);
+    assert_eq!(at17(&b, 8), 5.0 * 3600.0);
+    // Longer rosters cost more.
+    assert!(b.pools[p].cost > a.pools[p].cost);
+}
+
+#[test]
+fn lines_and_counters_cost_what_is_in_place() {
+    let text = BASE.replace("lines = 8\n", "lines = 8\ncost_per_day = 2.5\n");
+    let m = model_from_text(&format!(
+        "{text}\n{}",
+        r#"
+[[actions]]
+id = "lines"
+kind = "lines"
+channel = "hotline"
+lines = 20
+at = 2022-03-17
+until = 2022-03-22
+"#
+    ));
+    let out = simulate(&m, 0);
+    let h = m.channels.iter().position(|c| c.name == "hotline").unwrap();
+    // 8 lines for 15 days, 20 lines for 5 days, at 2.5 a line-day.
+    let want = (8.0 * 15.0 + 20.0 * 5.0) * 2.5;
+    assert!(
+        (out.channels[h].capacity_cost - want).abs() < 1e-6,
+        "{}",
+        out.channels[h].capacity_cost
+    );
+    // A cost without a number of lines to count is refused.
+    let bad = BASE.replace(
+        "[channels.inbox]\nkind = \"email\"",
+        "[channels.inbox]\nkind = \"email\"\ncost_per_day = 3.0",
+    );
+    let loaded = parse_str(&bad, "t.toml", ".".into()).expect("parses");
+    let e = compile_loaded(&loaded).expect_err("refused").to_string();
+    assert!(e.contains("channels.inbox.cost_per_day"), "{e}");
+}
+
+#[test]
+fn longer_rosters_are_overtime_capped_per_person_and_paid_more() {
+    let text = BASE.replace(
+        "headcount = 5\nserves = [\"hotline\"]\ncost_per_hour = 40",
+        "headcount = 10\nserves = [\"hotline\"]\ncost_per_hour = 40\nhours = { weekdays = \"08:00-16:00\" }\nweekly_hours = \"40h\"",
+    );
+    let m = model_from_text(&format!(
+        "{text}\n{}",
+        r#"
+[[actions]]
+id = "evenings"
+kind = "hours"
+pool = "phones"
+hours = { weekdays = "08:00-18:00" }
+overtime_cap = "5h"
+overtime_rate = 1.5
+at = 2022-03-14
+"#
+    ));
+    let out = simulate(&m, 0);
+    let np = m.pools.len();
+    let p = m.pools.iter().position(|p| p.name == "phones").unwrap();
+    let at = |day: usize, hour: usize| out.pool_intervals[(day * 24 + hour) * np + p];
+    // Before: 10 on duty 08-16. After: 50 roster hours a week against 40
+    // contract hours and at most 5 of overtime: 45/50 of the staff at any
+    // moment, 9 of 10, from 08:00 to 18:00.
+    assert_eq!(at(2, 10).on_duty_area / 3600.0, 10.0);
+    assert_eq!(at(2, 17).on_duty_area, 0.0);
+    assert_eq!(at(9, 10).on_duty_area / 3600.0, 9.0);
+    assert_eq!(at(9, 17).on_duty_area / 3600.0, 9.0);
+    // Pay: 45 paid hours a person a week, 5 of them at 1.5 ×:
+    // 10 × 40 h/week... per hour of roster: 10 × 0.9 × 40 × (40 + 7.5) / 45.
+    let cost = at(9, 10).cost;
+    assert!(
+        (cost - 10.0 * 0.9 * 40.0 * 47.5 / 45.0).abs() < 1e-6,
+        "{cost}"
+    );
+}
