@@ -112,11 +112,15 @@ impl<T: Tracer> Sim<'_, T> {
                 }
                 self.acts[a].phase = Phase::Active;
                 self.apply(a);
-                if let Some(Fire::At(t)) = self.m.actions[a].release {
-                    let t = t.max(self.now);
-                    if t <= self.m.horizon_s {
-                        self.cal.schedule(t, Kind::Action, a as u32, RELEASE);
-                    }
+                let end = match (&self.m.actions[a].release, self.m.actions[a].duration_s) {
+                    (Some(Fire::At(t)), _) => Some(t.max(self.now)),
+                    (_, Some(d)) => Some(self.now + d),
+                    _ => None,
+                };
+                if let Some(t) = end
+                    && t <= self.m.horizon_s
+                {
+                    self.cal.schedule(t, Kind::Action, a as u32, RELEASE);
                 }
             }
             _ => {

@@ -15,6 +15,8 @@ pub struct Action {
     pub delay_s: f64,
     /// When it is undone, if ever.
     pub release: Option<Fire>,
+    /// Or this long after its effect started, seconds.
+    pub duration_s: Option<f64>,
     /// What it does.
     pub effect: Effect,
 }

@@ -1355,6 +1355,16 @@ impl Checker<'_> {
                 );
             }
             let delay_s = a.delay.map_or(0.0, |d| d.secs());
+            let duration_s = a.duration.map(|d| d.secs());
+            if duration_s.is_some() && (a.until.is_some() || a.release.is_some()) {
+                self.err(
+                    format!("{path}.duration"),
+                    "give one of `until`, `release` and `duration`",
+                );
+            }
+            if duration_s.is_some_and(|d| d <= 0.0) {
+                self.err(format!("{path}.duration"), "must be more than 0");
+            }
             let pool = |ck: &mut Self, key: &str, v: &Option<String>| -> Option<usize> {
                 v.as_ref().and_then(|name| {
                     ck.resolve(&format!("{path}.{key}"), "pool", name, &pool_names)
@@ -1818,6 +1828,7 @@ impl Checker<'_> {
                     fire,
                     delay_s,
                     release,
+                    duration_s,
                     effect,
                 });
             }

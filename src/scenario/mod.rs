@@ -181,6 +181,9 @@ pub struct Action {
     /// Or undone when this condition holds (after the effect).
     #[serde(default)]
     pub release: Option<Condition>,
+    /// Or undone this long after its effect started.
+    #[serde(default)]
+    pub duration: Option<Duration>,
     /// Hire, redeploy, hours: the pool concerned (hire: the pool they join).
     #[serde(default)]
     pub pool: Option<String>,

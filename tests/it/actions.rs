@@ -731,3 +731,156 @@ at = 2022-03-14
         "{cost}"
     );
 }
+
+#[test]
+fn more_counters_serve_more_visitors_at_once_for_a_while() {
+    let text = r#"
+[scenario]
+name = "counters"
+start = 2022-03-07
+days = 10
+seed = 5
+replications = 1
+
+[channels.desk]
+kind = "desk"
+hours = { daily = "09:00-15:00" }
+counters = 2
+answer_within = "15m"
+
+[topics.visit]
+handle.desk = { dist = "exponential", mean = "10m" }
+
+[[demand]]
+topic = "visit"
+channel = "desk"
+rate = "15/h"
+
+[pools.staff]
+headcount = 6
+serves = ["desk"]
+hours = { daily = "09:00-16:00" }
+"#;
+    let base = model_from_text(text);
+    let more = model_from_text(&format!(
+        "{text}\n{}",
+        r#"
+[[actions]]
+id = "counters"
+kind = "counters"
+channel = "desk"
+counters = 5
+at = 2022-03-10
+duration = "3d"
+"#
+    ));
+    let (a, b) = (simulate(&base, 0), simulate(&more, 0));
+    let nc = 1;
+    let wait = |o: &RepOutcome, from: usize, to: usize| -> f64 {
+        let (mut w, mut n) = (0.0, 0.0);
+        for i in from * 24..to * 24 {
+            let k = &o.channel_intervals[i * nc].counts;
+            w += k.wait_answered_s;
+            n += k.answered;
+        }
+        w / n
+    };
+    // 2.5 Erlangs on 2 counters: a queue that grows all day; on 5 counters
+    // almost no wait. Days 3-5 have the counters, then they are gone.
+    assert!(
+        wait(&b, 3, 6) < 0.1 * wait(&a, 3, 6),
+        "{} vs {}",
+        wait(&b, 3, 6),
+        wait(&a, 3, 6)
+    );
+    assert_eq!(b.firings.len(), 2);
+    assert_eq!(b.firings[1].decided_s, 6.0 * DAY_S);
+    assert!(wait(&b, 7, 10) > 0.5 * wait(&a, 7, 10));
+}
+
+#[test]
+fn the_readme_examples_of_every_action_kind_are_valid() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("One example of each kind")
+        .expect("the README shows an example of each action kind");
+    let block = &readme[start..];
+    let from = block.find("```toml\n").unwrap() + "```toml\n".len();
+    let to = block[from..].find("```").unwrap() + from;
+    let examples = &block[from..to];
+    let base = r#"
+[scenario]
+name = "readme examples"
+start = 2022-03-07
+days = 60
+seed = 1
+replications = 1
+
+[channels.hotline]
+kind = "phone"
+lines = 30
+patience = { dist = "exponential", mean = "1m" }
+
+[channels.crisis_line]
+kind = "phone"
+
+[channels.inbox]
+kind = "email"
+answer_within = "2d"
+
+[channels.desk]
+kind = "desk"
+hours = { weekdays = "09:00-15:00" }
+counters = 10
+answer_within = "30m"
+
+[topics.protection]
+channels = { hotline = 0.5, inbox = 0.3, desk = 0.2 }
+handle.hotline = { dist = "exponential", mean = "8m" }
+handle.crisis_line = { dist = "exponential", mean = "8m" }
+handle.inbox = { dist = "exponential", mean = "12m" }
+handle.desk = { dist = "exponential", mean = "15m" }
+
+[[demand]]
+topic = "protection"
+per_day = 600
+
+[pools.phone_team]
+headcount = 12
+serves = ["hotline", "crisis_line"]
+hours = { weekdays = "08:45-16:15" }
+wellbeing = { occupancy_over = 0.9, absence_up = 0.05, attrition_per_month = 0.03 }
+
+[pools.backoffice]
+headcount = 10
+serves = ["inbox", "hotline"]
+hours = { weekdays = "08:00-16:00" }
+
+[pools.desk_staff]
+headcount = 12
+serves = ["desk"]
+hours = { weekdays = "08:45-15:30" }
+"#;
+    let m = model_from_text(&format!("{base}\n{examples}"));
+    let kinds = [
+        "hire",
+        "redeploy",
+        "hours",
+        "lines",
+        "counters",
+        "open_channel",
+        "deflect",
+        "model_answers",
+        "callbacks",
+        "support",
+    ];
+    for k in kinds {
+        assert!(
+            examples.contains(&format!("kind = \"{k}\"")),
+            "no README example of `{k}`"
+        );
+    }
+    assert_eq!(m.actions.len(), 11);
+    let out = simulate(&m, 0);
+    assert!(!out.firings.is_empty());
+}
