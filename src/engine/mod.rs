@@ -295,7 +295,7 @@ impl Levels {
     }
 
     /// Accumulates level `l` up to `now`.
-    #[inline]
+    #[inline(always)]
     fn integrate(&mut self, l: usize, now: f64) {
         let v = self.value[l];
         let last = self.last[l];
@@ -338,7 +338,7 @@ impl Levels {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn set(&mut self, l: usize, now: f64, value: f64) {
         self.integrate(l, now);
         self.value[l] = value;
