@@ -69,6 +69,9 @@ pub struct RunArgs {
     /// Output folder, created if missing; existing result files are replaced.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// Do not draw charts (DIR/charts/*.svg and *.png are drawn by default).
+    #[arg(long)]
+    pub no_charts: bool,
     /// No progress bar and no table, only errors.
     #[arg(short, long)]
     pub quiet: bool,

@@ -156,7 +156,9 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
                     mean: x,
                     ci95: f64::NAN,
                     p5: x,
+                    p25: x,
                     p50: x,
+                    p75: x,
                     p95: x,
                     n: records.len(),
                 }

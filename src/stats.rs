@@ -16,8 +16,12 @@ pub struct Stat {
     pub ci95: f64,
     /// 5th percentile across replications.
     pub p5: f64,
+    /// 25th percentile across replications.
+    pub p25: f64,
     /// Median across replications.
     pub p50: f64,
+    /// 75th percentile across replications.
+    pub p75: f64,
     /// 95th percentile across replications.
     pub p95: f64,
     /// Replications in which the quantity was defined.
@@ -40,7 +44,9 @@ impl Stat {
                 mean: f64::NAN,
                 ci95: f64::NAN,
                 p5: f64::NAN,
+                p25: f64::NAN,
                 p50: f64::NAN,
+                p75: f64::NAN,
                 p95: f64::NAN,
                 n: 0,
             };
@@ -56,7 +62,9 @@ impl Stat {
             mean,
             ci95,
             p5: percentile_sorted(v, 0.05),
+            p25: percentile_sorted(v, 0.25),
             p50: percentile_sorted(v, 0.50),
+            p75: percentile_sorted(v, 0.75),
             p95: percentile_sorted(v, 0.95),
             n,
         }

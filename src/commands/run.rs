@@ -65,11 +65,26 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         what: "the results".into(),
         source,
     })?;
-    let written =
+    let charts = if args.no_charts {
+        Vec::new()
+    } else {
+        report::render_charts(&model, &result).map_err(CommandError::Failed)?
+    };
+    let mut written =
         report::write_files(&args.out, &files).map_err(|source| CommandError::Output {
             what: format!("into {}", args.out.display()),
             source,
         })?;
+    let chart_files =
+        report::write_named(&args.out, &charts).map_err(|source| CommandError::Output {
+            what: format!("charts into {}", args.out.display()),
+            source,
+        })?;
+    if let Some(first) = chart_files.first()
+        && let Some(dir) = first.parent()
+    {
+        written.push(dir.join(format!("({} charts)", chart_files.len() / 2)));
+    }
     if !args.quiet {
         let mut text = report::table::render(&model, &result);
         text.push_str(&format!(

@@ -3,6 +3,7 @@
 //! writes files, each whole: to a temporary file in the same folder, then
 //! renamed over the target, so an interrupted run never leaves half a file.
 
+pub mod charts;
 pub mod csv;
 pub mod json;
 pub mod table;
@@ -26,6 +27,41 @@ pub fn render_all(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, 
         ("days.csv", csv::days(model, result)?),
         ("actions.csv", csv::actions(model, result)?),
     ])
+}
+
+/// The chart files of a run: `charts/NAME.svg` and `charts/NAME.png`.
+pub fn render_charts(model: &Model, result: &RunResult) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    for c in charts::charts(model, result) {
+        out.push((
+            format!("charts/{}.svg", c.name),
+            charts::svg(model, &c.chart)?.into_bytes(),
+        ));
+        out.push((
+            format!("charts/{}.png", c.name),
+            charts::png(model, &c.chart)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Writes named files (paths relative to `dir`, folders created), each
+/// atomically.
+pub fn write_named(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<PathBuf>, std::io::Error> {
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let target = dir.join(name);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            write_atomic(&target, bytes)?;
+            Ok(target)
+        })
+        .collect()
 }
 
 /// Writes `files` into `dir` (created if missing), each atomically.

@@ -1,6 +1,7 @@
 //! Integration tests, one binary with modules named by behaviour.
 
 mod actions;
+mod charts;
 mod cli;
 mod conservation;
 mod demand;

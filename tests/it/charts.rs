@@ -1,0 +1,93 @@
+//! Charts: every run draws SVG and PNG charts with the bundled font; the
+//! SVG holds its titles and axis labels as text, the PNG decodes at twice
+//! the SVG size and is not blank.
+
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+
+fn surgesim() -> Command {
+    Command::cargo_bin("surgesim").expect("binary")
+}
+
+use super::util::tempdir;
+
+#[test]
+fn a_run_draws_svg_and_png_charts_with_text_and_ink() {
+    let dir = tempdir();
+    surgesim()
+        .args(["run", "-n", "3", "-q", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let charts = dir.path().join("charts");
+    let svg = std::fs::read_to_string(charts.join("hotline_service_level.svg")).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
+    assert!(svg.trim_end().ends_with("</svg>"));
+    for text in [
+        "hotline (phone): answered within 1 min",
+        "service level (%)",
+        "date",
+        "median",
+        "target",
+    ] {
+        assert!(svg.contains(text), "the SVG lacks `{text}`");
+    }
+    // Every channel and pool has its charts, and the cost chart exists.
+    for name in [
+        "hotline_offered",
+        "hotline_backlog",
+        "inbox_backlog",
+        "desk_service_level",
+        "phone_team_staff",
+        "cost",
+    ] {
+        for ext in ["svg", "png"] {
+            let p = charts.join(format!("{name}.{ext}"));
+            assert!(p.exists(), "{} is missing", p.display());
+        }
+    }
+    let png = std::fs::File::open(charts.join("phone_team_staff.png")).unwrap();
+    let decoder = png::Decoder::new(std::io::BufReader::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1600, 840));
+    let pixels = &buf[..info.buffer_size()];
+    let non_white = pixels.chunks(3).filter(|p| p != &[255, 255, 255]).count();
+    let share = non_white as f64 / (pixels.len() / 3) as f64;
+    assert!(share > 0.05 && share < 0.9, "ink share {share}");
+}
+
+#[test]
+fn charts_can_be_left_out() {
+    let dir = tempdir();
+    surgesim()
+        .args(["run", "-n", "2", "-q", "--no-charts", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(!dir.path().join("charts").exists());
+    assert!(dir.path().join("summary.json").exists());
+}
+
+#[test]
+fn the_build_has_no_system_font_libraries() {
+    let out = Command::new(env!("CARGO"))
+        .args(["tree", "-e", "normal", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        eprintln!(
+            "skipped: cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("plotters"));
+    for bad in ["font-kit", "fontconfig", "freetype"] {
+        assert!(!tree.contains(bad), "`{bad}` is in the build");
+    }
+}
