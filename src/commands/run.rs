@@ -65,11 +65,15 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         what: "the results".into(),
         source,
     })?;
-    let charts = if args.no_charts {
+    let mut charts = if args.no_charts {
         Vec::new()
     } else {
         report::render_charts(&model, &result).map_err(CommandError::Failed)?
     };
+    charts.push((
+        "report.html".to_string(),
+        report::html::report(&model, &result, !args.no_charts).map_err(CommandError::Failed)?,
+    ));
     let mut written =
         report::write_files(&args.out, &files).map_err(|source| CommandError::Output {
             what: format!("into {}", args.out.display()),
@@ -80,10 +84,12 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
             what: format!("charts into {}", args.out.display()),
             source,
         })?;
-    if let Some(first) = chart_files.first()
-        && let Some(dir) = first.parent()
-    {
-        written.push(dir.join(format!("({} charts)", chart_files.len() / 2)));
+    let n_charts = chart_files.len().saturating_sub(1) / 2;
+    if n_charts > 0 {
+        written.push(args.out.join("charts").join(format!("({n_charts} charts)")));
+    }
+    if let Some(report) = chart_files.last() {
+        written.push(report.clone());
     }
     if !args.quiet {
         let mut text = report::table::render(&model, &result);

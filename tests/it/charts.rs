@@ -47,6 +47,21 @@ fn a_run_draws_svg_and_png_charts_with_text_and_ink() {
             assert!(p.exists(), "{} is missing", p.display());
         }
     }
+    // The report: one self-contained file with the headline table, the
+    // charts inline, and nothing loaded from elsewhere.
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<table id=\"headline\">"));
+    assert!(html.contains("Migration agency, Ukraine influx"));
+    assert!(html.contains("Contingency actions") && html.contains("caseworkers_to_phones"));
+    assert!(html.contains("Notes and sources"));
+    assert!(html.matches("<svg").count() >= 17);
+    for external in ["src=", "href=", "<script", "<link", "@import"] {
+        assert!(
+            !html.contains(external),
+            "the report loads something: `{external}`"
+        );
+    }
     let png = std::fs::File::open(charts.join("phone_team_staff.png")).unwrap();
     let decoder = png::Decoder::new(std::io::BufReader::new(png));
     let mut reader = decoder.read_info().unwrap();
@@ -69,6 +84,10 @@ fn charts_can_be_left_out() {
         .success();
     assert!(!dir.path().join("charts").exists());
     assert!(dir.path().join("summary.json").exists());
+    // The report is still written, without charts.
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("<table id=\"headline\">"));
+    assert!(!html.contains("<svg"));
 }
 
 #[test]

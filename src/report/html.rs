@@ -1,0 +1,247 @@
+//! `report.html`: one self-contained file for people — the scenario, the
+//! settings, a headline table per channel with targets met or not, the
+//! charts inline (SVG), the actions taken, the cost, and the scenario's
+//! notes and sources. Inline CSS, no scripts, no network.
+
+use std::fmt::Write;
+
+use crate::kpi::{ACTION_KPIS, CHANNEL_KPIS, POOL_KPIS, TOTAL_KPIS, index_of};
+use crate::model::{ChannelKind, Model};
+use crate::runner::RunResult;
+use crate::stats::Stat;
+use crate::units::human_duration;
+
+use super::charts;
+use super::table::group_thousands;
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.1} %", 100.0 * x)
+    } else {
+        "n/a".into()
+    }
+}
+
+fn count(x: f64) -> String {
+    if x.is_finite() {
+        group_thousands(x.round())
+    } else {
+        "n/a".into()
+    }
+}
+
+fn secs(x: f64) -> String {
+    if x.is_finite() {
+        human_duration(x)
+    } else {
+        "n/a".into()
+    }
+}
+
+/// `mean` and its 95 % interval, formatted.
+fn interval(s: &Stat, f: fn(f64) -> String) -> (String, String) {
+    let lo = s.mean - s.ci95;
+    let hi = s.mean + s.ci95;
+    let ci = if s.ci95.is_finite() {
+        format!("{} – {}", f(lo.max(0.0)), f(hi))
+    } else {
+        String::new()
+    };
+    (f(s.mean), ci)
+}
+
+const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
+table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+th:first-child,td:first-child{text-align:left}thead th{background:#eef4fa}
+.met{color:#00734f;font-weight:bold}.missed{color:#b34700;font-weight:bold}
+.muted{color:#666;font-size:.9em}figure{margin:1em 0}svg{max-width:100%;height:auto}
+ul.sources li{margin:.2em 0}";
+
+/// The bytes of `report.html`; `with_charts` inlines the SVG charts.
+pub fn report(model: &Model, result: &RunResult, with_charts: bool) -> Result<Vec<u8>, String> {
+    let mut h = String::new();
+    let sm = &result.summary;
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
+        esc(&model.name)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&model.name));
+    if !model.description.is_empty() {
+        let _ = writeln!(h, "<p>{}</p>", esc(&model.description));
+    }
+    let end = model.datetime_at(model.horizon_s - 1.0).date();
+    let _ = writeln!(
+        h,
+        "<p class=\"muted\">{} days from {} to {}; {} replications, seed {}; reporting every {}; surgesim {}; scenario hash {}.</p>",
+        model.days,
+        model.start,
+        end,
+        model.replications,
+        model.seed,
+        human_duration(model.interval_s),
+        env!("CARGO_PKG_VERSION"),
+        esc(if model.scenario_hash.is_empty() {
+            "n/a"
+        } else {
+            &model.scenario_hash
+        })
+    );
+    for w in &model.warnings {
+        let _ = writeln!(h, "<p class=\"missed\">Warning: {}</p>", esc(w));
+    }
+
+    // Headline table per channel.
+    let _ = writeln!(
+        h,
+        "<h2>Headline results</h2>\n<p class=\"muted\">Mean across replications with its 95 % confidence interval. A target is met when the mean reaches it.</p>"
+    );
+    let _ = writeln!(
+        h,
+        "<table id=\"headline\"><thead><tr><th>channel</th><th>KPI</th><th>mean</th><th>95 % interval</th><th>target</th><th>met</th></tr></thead><tbody>"
+    );
+    for (c, ch) in model.channels.iter().enumerate() {
+        let k = |key: &str| sm.channel_kpis[c][index_of(CHANNEL_KPIS, key).expect("a KPI")];
+        let kind = match ch.kind {
+            ChannelKind::Phone => "phone",
+            ChannelKind::Email => "e-mail",
+            ChannelKind::Desk => "desk",
+        };
+        let name = format!("{} ({kind})", esc(&ch.name));
+        let sl = k("service_level");
+        let (m, ci) = interval(&sl, pct);
+        let met = sl.mean >= ch.sl_target;
+        let _ = writeln!(
+            h,
+            "<tr><td>{name}</td><td>service level: answered within {}{}</td><td>{m}</td><td>{ci}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
+            human_duration(ch.answer_within_s),
+            if ch.business.is_some() {
+                " of business hours"
+            } else {
+                ""
+            },
+            pct(ch.sl_target),
+            if met { "met" } else { "missed" },
+            if met { "yes" } else { "no" }
+        );
+        let mut rows: Vec<(&str, &str, fn(f64) -> String)> = vec![
+            ("offered_contacts", "offered", count),
+            ("answered_contacts", "answered", count),
+            ("asa_s", "average wait of those answered", secs),
+        ];
+        match ch.kind {
+            ChannelKind::Phone => {
+                rows.push(("p_abandon", "abandoned", pct));
+                rows.push(("p_block", "busy signal", pct));
+            }
+            ChannelKind::Email => {
+                rows.push(("queue_max_contacts", "largest backlog", count));
+                rows.push(("waiting_at_end_contacts", "backlog at the end", count));
+            }
+            ChannelKind::Desk => {
+                rows.push(("p_abandon", "left the queue", pct));
+                rows.push(("turned_away_contacts", "turned away", count));
+            }
+        }
+        for (key, label, f) in rows {
+            let (m, ci) = interval(&k(key), f);
+            let _ = writeln!(
+                h,
+                "<tr><td>{name}</td><td>{label}</td><td>{m}</td><td>{ci}</td><td></td><td></td></tr>"
+            );
+        }
+    }
+    let _ = writeln!(h, "</tbody></table>");
+
+    if with_charts {
+        let _ = writeln!(
+            h,
+            "<h2>Over time</h2>\n<p class=\"muted\">Per day: the median across replications, with P25–P75 (dark) and P5–P95 (light) bands.</p>"
+        );
+        for c in charts::charts(model, result) {
+            let svg = charts::svg(model, &c.chart)?;
+            let _ = writeln!(h, "<figure id=\"chart-{}\">{svg}</figure>", esc(&c.name));
+        }
+    }
+
+    // Actions.
+    if !model.actions.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Contingency actions</h2>\n<table id=\"actions\"><thead><tr><th>action</th><th>effect</th><th>decided in</th><th>decision day (median)</th><th>undone in</th></tr></thead><tbody>"
+        );
+        for (a, st) in model.actions.iter().zip(&sm.action_kpis) {
+            let fired = st[index_of(ACTION_KPIS, "fired_share").expect("a KPI")];
+            let day = st[index_of(ACTION_KPIS, "decision_day").expect("a KPI")];
+            let released = st[index_of(ACTION_KPIS, "released_share").expect("a KPI")];
+            let day_text = if day.n > 0 {
+                let date = model.datetime_at(day.p50 * crate::model::DAY_S).date();
+                format!("day {} ({date})", day.p50)
+            } else {
+                "—".into()
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{} of replications</td><td>{day_text}</td><td>{}</td></tr>",
+                esc(&a.id),
+                esc(&a.describe(model)),
+                pct(fired.mean),
+                pct(released.mean)
+            );
+        }
+        let _ = writeln!(h, "</tbody></table>");
+    }
+
+    // Cost.
+    let _ = writeln!(
+        h,
+        "<h2>Cost</h2>\n<table id=\"cost\"><thead><tr><th>pool</th><th>paid hours</th><th>staff cost ({0})</th><th>hiring cost ({0})</th><th>handled contacts</th><th>cost per handled contact ({0})</th></tr></thead><tbody>",
+        esc(&model.currency)
+    );
+    for (p, pool) in model.pools.iter().enumerate() {
+        let k = |key: &str| sm.pool_kpis[p][index_of(POOL_KPIS, key).expect("a KPI")].mean;
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>",
+            esc(&pool.name),
+            count(k("paid_hours_h")),
+            count(k("staff_cost")),
+            count(k("hiring_cost")),
+            count(k("handled_contacts")),
+            k("cost_per_handled_contact")
+        );
+    }
+    let t = |key: &str| sm.total_kpis[index_of(TOTAL_KPIS, key).expect("a KPI")].mean;
+    let _ = writeln!(
+        h,
+        "<tr><th>all, with lines and counters ({})</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{:.2}</th></tr></tbody></table>",
+        count(t("capacity_cost")),
+        count(t("paid_hours_h")),
+        count(t("staff_cost")),
+        count(t("hiring_cost")),
+        count(t("handled_contacts")),
+        t("cost_per_handled_contact")
+    );
+
+    if !model.sources.is_empty() {
+        let _ = writeln!(h, "<h2>Notes and sources</h2>\n<ul class=\"sources\">");
+        for s in &model.sources {
+            let _ = writeln!(h, "<li>{}</li>", esc(s));
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"muted\">Definitions of every KPI are in summary.json and in the README; the numbers behind the charts are in days.csv and intervals.csv.</p>\n</body></html>"
+    );
+    Ok(h.into_bytes())
+}
