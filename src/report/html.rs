@@ -58,6 +58,9 @@ fn interval(s: &Stat, f: fn(f64) -> String) -> (String, String) {
     (f(s.mean), ci)
 }
 
+/// A headline row: KPI key, label, formatter.
+type Row = (&'static str, &'static str, fn(f64) -> String);
+
 const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
@@ -133,7 +136,7 @@ pub fn report(model: &Model, result: &RunResult, with_charts: bool) -> Result<Ve
             if met { "met" } else { "missed" },
             if met { "yes" } else { "no" }
         );
-        let mut rows: Vec<(&str, &str, fn(f64) -> String)> = vec![
+        let mut rows: Vec<Row> = vec![
             ("offered_contacts", "offered", count),
             ("answered_contacts", "answered", count),
             ("asa_s", "average wait of those answered", secs),
