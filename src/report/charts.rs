@@ -12,6 +12,7 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::kpi::{INTERVAL_METRICS, POOL_INTERVAL_METRICS, index_of, series_width};
@@ -281,24 +282,7 @@ pub fn draw<DB: DrawingBackend>(
                 .fold(0.0f64, f64::max)
                 .max(1e-9)
                 * 1.08;
-            let mut cc = ChartBuilder::on(root)
-                .caption(title, text(18))
-                .margin(12 * s)
-                .x_label_area_size(36 * s)
-                .y_label_area_size(60 * s)
-                .build_cartesian_2d(0.0..nd, 0.0..top)
-                .map_err(err)?;
-            cc.configure_mesh()
-                .x_labels(8)
-                .y_labels(6)
-                .x_label_formatter(&date_label)
-                .x_desc("date")
-                .y_desc(y_label.as_str())
-                .label_style(text(12))
-                .axis_desc_style(text(13))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(err)?;
+            let mut cc = frame(root, title, y_label, nd, top, s, &date_label).map_err(err)?;
             for (lo, hi, alpha, label) in [
                 (
                     pts(&|st| st.p5),
@@ -360,24 +344,7 @@ pub fn draw<DB: DrawingBackend>(
                 }
             }
             let top = tops.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
-            let mut cc = ChartBuilder::on(root)
-                .caption(title, text(18))
-                .margin(12 * s)
-                .x_label_area_size(36 * s)
-                .y_label_area_size(60 * s)
-                .build_cartesian_2d(0.0..nd, 0.0..top)
-                .map_err(err)?;
-            cc.configure_mesh()
-                .x_labels(8)
-                .y_labels(6)
-                .x_label_formatter(&date_label)
-                .x_desc("date")
-                .y_desc(y_label.as_str())
-                .label_style(text(12))
-                .axis_desc_style(text(13))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(err)?;
+            let mut cc = frame(root, title, y_label, nd, top, s, &date_label).map_err(err)?;
             let colours = [BLUE, ORANGE, GREEN, SKY, PURPLE, VERMILION, GREY];
             let mut below = vec![0.0f64; n];
             for (j, (label, v)) in layers.iter().enumerate() {
@@ -437,6 +404,40 @@ pub fn draw<DB: DrawingBackend>(
     }
     root.present().map_err(err)?;
     Ok(())
+}
+
+/// A chart with days on the x axis and a value on the y axis.
+type Frame<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart's frame: caption, dates on the x axis (days from the start),
+/// the y axis from 0 to `top`, labels in the bundled font.
+fn frame<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label: &str,
+    nd: f64,
+    top: f64,
+    s: u32,
+    date_label: &dyn Fn(&f64) -> String,
+) -> Result<Frame<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let text = |size: u32| (FAMILY, (size * s) as f64).into_font();
+    let mut cc = ChartBuilder::on(root)
+        .caption(title, text(18))
+        .margin(12 * s)
+        .x_label_area_size(36 * s)
+        .y_label_area_size(60 * s)
+        .build_cartesian_2d(0.0..nd, 0.0..top)?;
+    cc.configure_mesh()
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(date_label)
+        .x_desc("date")
+        .y_desc(y_label)
+        .label_style(text(12))
+        .axis_desc_style(text(13))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    Ok(cc)
 }
 
 fn month(m: i8) -> &'static str {
