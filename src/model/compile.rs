@@ -1905,16 +1905,8 @@ impl Checker<'_> {
             ActionKind::Support => &["pool", "damping"],
             ActionKind::Callbacks => &["channel", "offer_over", "accept", "within"],
         };
-        let kind = format!("{:?}", a.kind);
-        for (key, set) in present {
-            if set && !allowed.contains(&key) {
-                self.err_hint(
-                    format!("{path}.{key}"),
-                    format!("`{key}` does not apply to a `{}` action", snake(&kind)),
-                    format!("a `{}` action takes: {}", snake(&kind), allowed.join(", ")),
-                );
-            }
-        }
+        let what = format!("a `{}` action", snake(&format!("{:?}", a.kind)));
+        self.keys_apply(path, &present, allowed, &what, "");
         // The three keys folded into "deflect" above, by kind.
         if a.kind == ActionKind::Deflect && a.factor.is_some() {
             self.err(
@@ -2028,6 +2020,27 @@ impl Checker<'_> {
         })
     }
 
+    /// Reports each key that is set but does not apply to `what` ("an
+    /// e-mail channel", "a `lines` action"), naming the keys that do.
+    fn keys_apply(
+        &mut self,
+        path: &str,
+        present: &[(&str, bool)],
+        allowed: &[&str],
+        what: &str,
+        why: &str,
+    ) {
+        for &(key, set) in present {
+            if set && !allowed.contains(&key) {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!("`{key}` does not apply to {what}{why}"),
+                    format!("{what} takes: {}", allowed.join(", ")),
+                );
+            }
+        }
+    }
+
     /// Keys that do not apply to the channel's kind.
     fn channel_keys(&mut self, path: &str, ch: &crate::scenario::Channel) {
         let present: [(&str, bool); 12] = [
@@ -2071,22 +2084,8 @@ impl Checker<'_> {
             }
             _ => "",
         };
-        for (key, set) in present {
-            if set && !allowed.contains(&key) {
-                self.err_hint(
-                    format!("{path}.{key}"),
-                    format!(
-                        "`{key}` does not apply to {} channel{why}",
-                        with_article(ch.kind)
-                    ),
-                    format!(
-                        "{} channel takes: {}",
-                        with_article(ch.kind),
-                        allowed.join(", ")
-                    ),
-                );
-            }
-        }
+        let what = format!("{} channel", with_article(ch.kind));
+        self.keys_apply(path, &present, allowed, &what, why);
     }
 
     /// Checks a table of shares that must name known things and sum to 1.

@@ -322,13 +322,7 @@ pub fn draw<DB: DrawingBackend>(
                     PathElement::new([(x, y), (x + 16, y)], VERMILION.stroke_width(2))
                 });
             }
-            cc.configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(GREY)
-                .label_font(text(12))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(err)?;
+            legend(&mut cc, s).map_err(err)?;
         }
         Chart::Stacked {
             title,
@@ -393,13 +387,7 @@ pub fn draw<DB: DrawingBackend>(
                 )))
                 .map_err(err)?;
             }
-            cc.configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(GREY)
-                .label_font(text(12))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(err)?;
+            legend(&mut cc, s).map_err(err)?;
         }
     }
     root.present().map_err(err)?;
@@ -438,6 +426,19 @@ fn frame<'a, DB: DrawingBackend>(
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
     Ok(cc)
+}
+
+/// The legend, upper right, in the bundled font.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    cc: &mut Frame<'a, DB>,
+    s: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    cc.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(GREY)
+        .label_font((FAMILY, (12 * s) as f64).into_font())
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
 }
 
 fn month(m: i8) -> &'static str {
