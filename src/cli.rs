@@ -69,12 +69,36 @@ pub struct RunArgs {
     /// Output folder, created if missing; existing result files are replaced.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// Do not draw charts (DIR/charts/*.svg and *.png are drawn by default).
+    /// Do not draw charts: no DIR/charts/ files and a report without
+    /// charts (faster for many replications).
     #[arg(long)]
     pub no_charts: bool,
+    /// Outputs to write, comma-separated [default: all]: csv (summary,
+    /// replications, intervals, days, actions), json (summary.json), charts
+    /// (charts/*.svg and *.png), report (report.html).
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "csv,json,charts,report"
+    )]
+    pub format: Vec<OutputFormat>,
     /// No progress bar and no table, only errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// An output kind of `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// summary.csv, replications.csv, intervals.csv, days.csv, actions.csv.
+    Csv,
+    /// summary.json.
+    Json,
+    /// charts/*.svg and charts/*.png.
+    Charts,
+    /// report.html, one self-contained file.
+    Report,
 }
 
 /// `surgesim check`.

@@ -159,7 +159,57 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "currency",
         "lines (phone) or counters (desk) in place × days × cost_per_day, actions included",
     ),
+    def(
+        "days_below_target",
+        "days",
+        "measured days with contacts whose daily service level was below the channel's target",
+    ),
+    def(
+        "sl_recovery_day",
+        "days",
+        "days from the scenario start to the first day after which the daily service level stays at or above target until the end (0 if it never fell below; undefined if it is still below on the last day)",
+    ),
+    def(
+        "worst_day_asa_s",
+        "seconds",
+        "the worst day's average speed of answer",
+    ),
 ];
+
+/// Channel KPIs computed from the daily series (the last ones of
+/// [`CHANNEL_KPIS`]): days below target, recovery day, worst day's wait.
+fn day_kpis(model: &Model, day_series: &[f32], c: usize) -> [f64; 3] {
+    let width = series_width(model);
+    if day_series.is_empty() || width == 0 {
+        return [f64::NAN; 3];
+    }
+    let nm = INTERVAL_METRICS.len();
+    let sl_k = index_of(INTERVAL_METRICS, "service_level").unwrap_or(0);
+    let asa_k = index_of(INTERVAL_METRICS, "asa_s").unwrap_or(0);
+    let target = model.channels[c].sl_target;
+    let first = (model.warmup_s / crate::model::DAY_S).ceil() as usize;
+    let mut below = 0.0;
+    let mut last_below: Option<usize> = None;
+    let mut worst = f64::NAN;
+    for (d, day) in day_series.chunks_exact(width).enumerate().skip(first) {
+        let sl = f64::from(day[c * nm + sl_k]);
+        if !sl.is_nan() && sl < target {
+            below += 1.0;
+            last_below = Some(d);
+        }
+        let asa = f64::from(day[c * nm + asa_k]);
+        if !asa.is_nan() && (worst.is_nan() || asa > worst) {
+            worst = asa;
+        }
+    }
+    let days = day_series.len() / width;
+    let recovery = match last_below {
+        None => 0.0,
+        Some(d) if d + 1 >= days => f64::NAN,
+        Some(d) => (d + 1) as f64,
+    };
+    [below, recovery, worst]
+}
 
 /// Topic KPIs over the measured period, all channels together.
 pub const TOPIC_KPIS: &[KpiDef] = &[
@@ -670,14 +720,20 @@ impl RepRecord {
                 topic_values(&k)
             })
             .collect();
+        let channel_kpis = out
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(c, t)| {
+                let mut v = channel_values(t, measured_s);
+                v.extend(day_kpis(model, &day_series, c));
+                v
+            })
+            .collect();
         RepRecord {
             replication: out.replication,
             day_series,
-            channel_kpis: out
-                .channels
-                .iter()
-                .map(|t| channel_values(t, measured_s))
-                .collect(),
+            channel_kpis,
             topic_kpis,
             pool_kpis: out
                 .pools

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::cli::RunArgs;
+use crate::cli::{OutputFormat, RunArgs};
 use crate::model::{Model, compile_loaded};
 use crate::report;
 use crate::runner::{RunOptions, run as run_model};
@@ -61,35 +61,47 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     )
     .map_err(|e| CommandError::Failed(e.to_string()))?;
     let elapsed = started.elapsed().as_secs_f64();
-    let files = report::render_all(&model, &result).map_err(|source| CommandError::Output {
+    let want = |f: OutputFormat| args.format.contains(&f);
+    let mut files = Vec::new();
+    let render = |source| CommandError::Output {
         what: "the results".into(),
         source,
-    })?;
-    let mut charts = if args.no_charts {
-        Vec::new()
-    } else {
-        report::render_charts(&model, &result).map_err(CommandError::Failed)?
     };
-    charts.push((
-        "report.html".to_string(),
-        report::html::report(&model, &result, !args.no_charts).map_err(CommandError::Failed)?,
-    ));
+    if want(OutputFormat::Json) {
+        files.extend(report::render_json(&model, &result).map_err(render)?);
+    }
+    if want(OutputFormat::Csv) {
+        files.extend(report::render_csv(&model, &result).map_err(render)?);
+    }
+    let draw = !args.no_charts && (want(OutputFormat::Charts) || want(OutputFormat::Report));
+    let (drawn, mut named) = if draw {
+        report::render_charts(&model, &result, want(OutputFormat::Charts))
+            .map_err(CommandError::Failed)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let n_charts = named.len() / 2;
+    if want(OutputFormat::Report) {
+        named.push((
+            "report.html".to_string(),
+            report::html::report(&model, &result, &drawn).map_err(CommandError::Failed)?,
+        ));
+    }
     let mut written =
         report::write_files(&args.out, &files).map_err(|source| CommandError::Output {
             what: format!("into {}", args.out.display()),
             source,
         })?;
-    let chart_files =
-        report::write_named(&args.out, &charts).map_err(|source| CommandError::Output {
+    let named_files =
+        report::write_named(&args.out, &named).map_err(|source| CommandError::Output {
             what: format!("charts into {}", args.out.display()),
             source,
         })?;
-    let n_charts = chart_files.len().saturating_sub(1) / 2;
     if n_charts > 0 {
         written.push(args.out.join("charts").join(format!("({n_charts} charts)")));
     }
-    if let Some(report) = chart_files.last() {
-        written.push(report.clone());
+    if want(OutputFormat::Report) {
+        written.extend(named_files.last().cloned());
     }
     if !args.quiet {
         let mut text = report::table::render(&model, &result);

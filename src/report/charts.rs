@@ -15,7 +15,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use crate::kpi::{INTERVAL_METRICS, POOL_INTERVAL_METRICS, index_of, series_width};
+use crate::kpi::{CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, index_of, series_width};
 use crate::model::{ChannelKind, DAY_S, Model};
 use crate::runner::RunResult;
 use crate::stats::Stat;
@@ -59,6 +59,19 @@ pub enum Chart {
         scale: f64,
         /// A target line, in display units.
         target: Option<f64>,
+        /// `(day, label)` markers (actions taking effect).
+        markers: Vec<(f64, String)>,
+    },
+    /// A histogram of one value per replication.
+    Histogram {
+        title: String,
+        x_label: String,
+        /// One value per replication (NaN values are left out and counted
+        /// in `note`).
+        values: Vec<f64>,
+        /// A line under the title, e.g. how many replications never
+        /// recovered.
+        note: String,
     },
     /// Stacked areas per day (means), with vertical markers.
     Stacked {
@@ -74,6 +87,8 @@ pub enum Chart {
 /// A named chart ready to render.
 #[derive(Debug, Clone)]
 pub struct NamedChart {
+    /// Report section, e.g. `hotline (phone)`.
+    pub section: String,
     /// File stem, e.g. `hotline_service_level`.
     pub name: String,
     /// What to draw.
@@ -96,73 +111,16 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
         let k = index_of(INTERVAL_METRICS, key).expect("a channel metric");
         (0..nd).map(|d| days[d * width + c * nm + k]).collect()
     };
-    for (c, ch) in model.channels.iter().enumerate() {
-        let kind = match ch.kind {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "e-mail",
-            ChannelKind::Desk => "desk",
-        };
-        out.push(NamedChart {
-            name: format!("{}_offered", ch.name),
-            chart: Chart::Fan {
-                title: format!("{} ({kind}): contacts offered per day", ch.name),
-                y_label: "contacts per day".into(),
-                days: chan(c, "offered_contacts"),
-                scale: 1.0,
-                target: None,
-            },
-        });
-        let (key, what) = if ch.kind == ChannelKind::Email {
-            ("backlog_end_contacts", "backlog at the end of the day")
-        } else {
-            ("queue_mean_contacts", "people waiting (day average)")
-        };
-        out.push(NamedChart {
-            name: format!("{}_backlog", ch.name),
-            chart: Chart::Fan {
-                title: format!("{} ({kind}): {what}", ch.name),
-                y_label: "contacts".into(),
-                days: chan(c, key),
-                scale: 1.0,
-                target: None,
-            },
-        });
-        out.push(NamedChart {
-            name: format!("{}_service_level", ch.name),
-            chart: Chart::Fan {
-                title: format!(
-                    "{} ({kind}): answered within {}",
-                    ch.name,
-                    crate::units::human_duration(ch.answer_within_s)
-                ),
-                y_label: "service level (%)".into(),
-                days: chan(c, "service_level"),
-                scale: 100.0,
-                target: Some(100.0 * ch.sl_target),
-            },
-        });
-    }
-    // Staff on duty per pool by origin, at 10:00 each day (intervals).
-    let per_day = (DAY_S / model.interval_s).round() as usize;
-    let at10 = ((10.0 * 3600.0) / model.interval_s) as usize;
     // Actions taking effect (median day over the replications in which
     // they did), optionally only those that concern one pool; actions on
     // the same day share a marker.
-    let markers_for = |pool: Option<usize>| -> Vec<(f64, String)> {
+    let markers_for = |concerns: &dyn Fn(&crate::model::Effect) -> bool| -> Vec<(f64, String)> {
         let mut v: Vec<(f64, String)> = Vec::new();
         for (a, st) in model.actions.iter().zip(&result.summary.action_kpis) {
             if st[0].mean <= 0.0 || st[2].n == 0 {
                 continue;
             }
-            let concerns = match (&a.effect, pool) {
-                (_, None) => true,
-                (crate::model::Effect::Hire(h), Some(p)) => h.pool == p,
-                (crate::model::Effect::Redeploy(r), Some(p)) => r.from == p || r.to == p,
-                (crate::model::Effect::PoolHours { pool: q, .. }, Some(p)) => *q == p,
-                (crate::model::Effect::Support { pool: q, .. }, Some(p)) => *q == p,
-                _ => false,
-            };
-            if !concerns {
+            if !concerns(&a.effect) {
                 continue;
             }
             // Hires show when they arrive, not when recruitment starts.
@@ -181,6 +139,174 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
         }
         v
     };
+    let rows = |c: usize, key: &str| -> Vec<f64> {
+        result
+            .records
+            .iter()
+            .map(|r| r.channel_kpis[c][index_of(CHANNEL_KPIS, key).expect("a channel KPI")])
+            .collect()
+    };
+    for (c, ch) in model.channels.iter().enumerate() {
+        let kind = match ch.kind {
+            ChannelKind::Phone => "phone",
+            ChannelKind::Email => "e-mail",
+            ChannelKind::Desk => "desk",
+        };
+        let markers = markers_for(&|e| effect_on_pool_or_channel(model, e, None, Some(c)));
+        let section = format!("{} ({kind})", ch.name);
+        out.push(NamedChart {
+            section: section.clone(),
+            name: format!("{}_offered", ch.name),
+            chart: Chart::Fan {
+                title: format!("{} ({kind}): contacts offered per day", ch.name),
+                y_label: "contacts per day".into(),
+                days: chan(c, "offered_contacts"),
+                scale: 1.0,
+                target: None,
+                markers: markers.clone(),
+            },
+        });
+        let (key, what) = if ch.kind == ChannelKind::Email {
+            ("backlog_end_contacts", "backlog at the end of the day")
+        } else {
+            ("queue_mean_contacts", "people waiting (day average)")
+        };
+        out.push(NamedChart {
+            section: section.clone(),
+            name: format!("{}_backlog", ch.name),
+            chart: Chart::Fan {
+                title: format!("{} ({kind}): {what}", ch.name),
+                y_label: "contacts".into(),
+                days: chan(c, key),
+                scale: 1.0,
+                target: None,
+                markers: markers.clone(),
+            },
+        });
+        let wait = chan(c, "asa_s");
+        let top = wait
+            .iter()
+            .filter(|st| st.n > 0)
+            .map(|st| st.p95)
+            .fold(0.0f64, f64::max);
+        let (unit, scale) = if top >= 4.0 * 3600.0 {
+            ("hours", 1.0 / 3600.0)
+        } else if top >= 120.0 {
+            ("min", 1.0 / 60.0)
+        } else {
+            ("s", 1.0)
+        };
+        out.push(NamedChart {
+            section: section.clone(),
+            name: format!("{}_wait", ch.name),
+            chart: Chart::Fan {
+                title: format!("{} ({kind}): average wait of answered contacts", ch.name),
+                y_label: format!("wait ({unit})"),
+                days: wait,
+                scale,
+                target: None,
+                markers: markers.clone(),
+            },
+        });
+        out.push(NamedChart {
+            section: section.clone(),
+            name: format!("{}_service_level", ch.name),
+            chart: Chart::Fan {
+                title: format!(
+                    "{} ({kind}): answered within {}",
+                    ch.name,
+                    crate::units::human_duration(ch.answer_within_s)
+                ),
+                y_label: "service level (%)".into(),
+                days: chan(c, "service_level"),
+                scale: 100.0,
+                target: Some(100.0 * ch.sl_target),
+                markers: markers.clone(),
+            },
+        });
+        let mean = |key: &str| -> Vec<f64> {
+            chan(c, key)
+                .iter()
+                .map(|st| if st.mean.is_finite() { st.mean } else { 0.0 })
+                .collect()
+        };
+        let lost = vec![
+            (
+                if ch.kind == ChannelKind::Desk {
+                    "left the queue"
+                } else {
+                    "abandoned (hung up)"
+                }
+                .to_string(),
+                mean("abandoned_contacts"),
+            ),
+            (
+                "blocked (all lines busy)".to_string(),
+                mean("blocked_contacts"),
+            ),
+            ("turned away".to_string(), mean("turned_away_contacts")),
+        ];
+        if lost.iter().any(|(_, v)| v.iter().any(|&x| x > 0.0)) {
+            out.push(NamedChart {
+                section: section.clone(),
+                name: format!("{}_lost", ch.name),
+                chart: Chart::Stacked {
+                    title: format!("{} ({kind}): contacts lost per day (mean)", ch.name),
+                    y_label: "contacts per day".into(),
+                    layers: lost,
+                    markers: markers.clone(),
+                },
+            });
+        }
+        // Distributions across replications.
+        let recovery = rows(c, "sl_recovery_day");
+        let n = recovery.len();
+        let never = recovery.iter().filter(|x| x.is_nan()).count();
+        let fell = recovery.iter().filter(|&&x| x > 0.0).count();
+        if fell > 0 || never > 0 {
+            out.push(NamedChart {
+                section: section.clone(),
+                name: format!("{}_recovery", ch.name),
+                chart: Chart::Histogram {
+                    title: format!(
+                        "{} ({kind}): day the service level recovers for good",
+                        ch.name
+                    ),
+                    x_label: format!(
+                        "days from the start until the daily service level stays at or above {:.0} %",
+                        100.0 * ch.sl_target
+                    ),
+                    values: recovery,
+                    note: format!(
+                        "{n} replications; {} never fell below target; {never} had not recovered by the last day",
+                        n - fell - never
+                    ),
+                },
+            });
+        }
+        let peak = rows(c, "queue_max_contacts");
+        out.push(NamedChart {
+            section: section.clone(),
+            name: format!("{}_peak_backlog", ch.name),
+            chart: Chart::Histogram {
+                title: format!(
+                    "{} ({kind}): peak {} across replications",
+                    ch.name,
+                    if ch.kind == ChannelKind::Email {
+                        "backlog"
+                    } else {
+                        "queue"
+                    }
+                ),
+                x_label: "largest number waiting at once (contacts)".into(),
+                values: peak,
+                note: format!("{n} replications"),
+            },
+        });
+    }
+    // Staff on duty per pool by origin, at 10:00 each day (intervals).
+    let per_day = (DAY_S / model.interval_s).round() as usize;
+    let at10 = ((10.0 * 3600.0) / model.interval_s) as usize;
     if model.interval_s < DAY_S {
         for (p, pool) in model.pools.iter().enumerate() {
             let get = |key: &str| -> Vec<f64> {
@@ -194,6 +320,7 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
                     .collect()
             };
             out.push(NamedChart {
+                section: "Staff on duty".into(),
                 name: format!("{}_staff", pool.name),
                 chart: Chart::Stacked {
                     title: format!("{}: staff on duty at 10:00, by origin", pool.name),
@@ -204,7 +331,7 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
                         ("hired, productive".into(), get("pool_hired_on_duty_mean")),
                         ("hired, in training".into(), get("pool_hired_training_mean")),
                     ],
-                    markers: markers_for(Some(p)),
+                    markers: markers_for(&|e| effect_on_pool_or_channel(model, e, Some(p), None)),
                 },
             });
         }
@@ -228,15 +355,48 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
         })
         .collect();
     out.push(NamedChart {
+        section: "Cost".into(),
         name: "cost".into(),
         chart: Chart::Stacked {
             title: format!("Staff and hiring cost, cumulative ({})", model.currency),
             y_label: format!("thousand {}", model.currency),
             layers,
-            markers: markers_for(None),
+            markers: markers_for(&|_| true),
         },
     });
     out
+}
+
+/// Whether an action's effect concerns pool `pool` or channel `channel`
+/// (directly, or through a pool that serves it).
+fn effect_on_pool_or_channel(
+    model: &Model,
+    effect: &crate::model::Effect,
+    pool: Option<usize>,
+    channel: Option<usize>,
+) -> bool {
+    use crate::model::Effect as E;
+    let serves = |p: usize| {
+        channel.is_some_and(|c| {
+            model.pools[p]
+                .routes
+                .iter()
+                .any(|r| model.classes[r.class].channel == c)
+        })
+    };
+    let on_pool = |p: usize| pool == Some(p) || serves(p);
+    let on_channel = |c: Option<usize>| channel.is_some() && (c.is_none() || c == channel);
+    match effect {
+        E::Hire(h) => on_pool(h.pool),
+        E::Redeploy(r) => on_pool(r.from) || on_pool(r.to),
+        E::PoolHours { pool: q, .. } | E::Support { pool: q, .. } => on_pool(*q),
+        E::ChannelHours { channel: c, .. }
+        | E::Lines { channel: c, .. }
+        | E::Counters { channel: c, .. }
+        | E::Callbacks { channel: c, .. } => on_channel(Some(*c)),
+        E::Deflect { channel: c, .. } | E::ModelAnswers { channel: c, .. } => on_channel(*c),
+        E::Reroute { from, to, .. } => on_channel(*from) || on_channel(Some(*to)),
+    }
 }
 
 /// Draws `chart` on `root` (any plotters backend).
@@ -250,7 +410,6 @@ pub fn draw<DB: DrawingBackend>(
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("cannot draw a chart: {e}");
     root.fill(&WHITE).map_err(err)?;
     let s = scale_px;
-    let text = |size: u32| (FAMILY, (size * s) as f64).into_font();
     let nd = model.days as f64;
     let start = model.start;
     let date_label = move |x: &f64| -> String {
@@ -266,6 +425,7 @@ pub fn draw<DB: DrawingBackend>(
             days,
             scale,
             target,
+            markers,
         } => {
             let pts = |f: &dyn Fn(&Stat) -> f64| -> Vec<(f64, f64)> {
                 days.iter()
@@ -282,7 +442,8 @@ pub fn draw<DB: DrawingBackend>(
                 .fold(0.0f64, f64::max)
                 .max(1e-9)
                 * 1.08;
-            let mut cc = frame(root, title, y_label, nd, top, s, &date_label).map_err(err)?;
+            let mut cc =
+                frame(root, title, "date", y_label, 0.0..nd, top, s, &date_label).map_err(err)?;
             for (lo, hi, alpha, label) in [
                 (
                     pts(&|st| st.p5),
@@ -322,6 +483,7 @@ pub fn draw<DB: DrawingBackend>(
                     PathElement::new([(x, y), (x + 16, y)], VERMILION.stroke_width(2))
                 });
             }
+            draw_markers(&mut cc, markers, nd, top, s).map_err(err)?;
             legend(&mut cc, s).map_err(err)?;
         }
         Chart::Stacked {
@@ -338,7 +500,8 @@ pub fn draw<DB: DrawingBackend>(
                 }
             }
             let top = tops.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
-            let mut cc = frame(root, title, y_label, nd, top, s, &date_label).map_err(err)?;
+            let mut cc =
+                frame(root, title, "date", y_label, 0.0..nd, top, s, &date_label).map_err(err)?;
             let colours = [BLUE, ORANGE, GREEN, SKY, PURPLE, VERMILION, GREY];
             let mut below = vec![0.0f64; n];
             for (j, (label, v)) in layers.iter().enumerate() {
@@ -376,18 +539,73 @@ pub fn draw<DB: DrawingBackend>(
                     *b += x;
                 }
             }
-            for (day, label) in markers {
-                let x = *day + 0.5;
-                cc.draw_series(LineSeries::new([(x, 0.0), (x, top)], GREY.stroke_width(s)))
-                    .map_err(err)?;
-                cc.draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    (x + nd * 0.004, top * 0.97),
-                    text(10).transform(FontTransform::Rotate90),
-                )))
-                .map_err(err)?;
-            }
+            draw_markers(&mut cc, markers, nd, top, s).map_err(err)?;
             legend(&mut cc, s).map_err(err)?;
+        }
+        Chart::Histogram {
+            title,
+            x_label,
+            values,
+            note,
+        } => {
+            let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let (lo, hi) = if v.is_empty() {
+                (0.0, 1.0)
+            } else if hi - lo < 1e-9 {
+                (lo - 0.5, hi + 0.5)
+            } else {
+                (lo, hi)
+            };
+            // Square-root rule, 5 to 30 bins, on round widths.
+            let bins = ((v.len() as f64).sqrt().ceil() as usize).clamp(5, 30);
+            let mut width = nice_step((hi - lo) / bins as f64);
+            if v.iter().all(|x| x.fract() == 0.0) {
+                // Counts and day numbers: whole bins.
+                width = width.max(1.0);
+            }
+            let start = (lo / width).floor() * width;
+            let nb = (((hi - start) / width).floor() as usize + 1).max(1);
+            let mut counts = vec![0usize; nb];
+            for x in &v {
+                let b = (((x - start) / width).floor() as usize).min(nb - 1);
+                counts[b] += 1;
+            }
+            let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
+            let end = start + nb as f64 * width;
+            let fmt = |x: &f64| group(*x);
+            let mut cc = frame(
+                root,
+                title,
+                x_label,
+                "replications",
+                start..end,
+                top,
+                s,
+                &fmt,
+            )
+            .map_err(err)?;
+            cc.draw_series(
+                counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(b, n)| {
+                        let x0 = start + b as f64 * width;
+                        Rectangle::new(
+                            [(x0 + width * 0.04, 0.0), (x0 + width * 0.96, *n as f64)],
+                            BLUE.mix(0.8).filled(),
+                        )
+                    }),
+            )
+            .map_err(err)?;
+            cc.draw_series(std::iter::once(Text::new(
+                note.clone(),
+                (start + (end - start) * 0.01, top * 0.97),
+                (FAMILY, (12 * s) as f64).into_font().color(&GREY),
+            )))
+            .map_err(err)?;
         }
     }
     root.present().map_err(err)?;
@@ -397,35 +615,100 @@ pub fn draw<DB: DrawingBackend>(
 /// A chart with days on the x axis and a value on the y axis.
 type Frame<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A chart's frame: caption, dates on the x axis (days from the start),
-/// the y axis from 0 to `top`, labels in the bundled font.
+/// A chart's frame: caption, the x axis over `x` with `x_label` for its ticks, the y axis from 0 to
+/// `top` with thousands separators, labels in the bundled font.
+#[allow(clippy::too_many_arguments)]
 fn frame<'a, DB: DrawingBackend>(
     root: &'a DrawingArea<DB, Shift>,
     title: &str,
-    y_label: &str,
-    nd: f64,
+    x_desc: &str,
+    y_desc: &str,
+    x: std::ops::Range<f64>,
     top: f64,
     s: u32,
-    date_label: &dyn Fn(&f64) -> String,
+    x_label: &dyn Fn(&f64) -> String,
 ) -> Result<Frame<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let text = |size: u32| (FAMILY, (size * s) as f64).into_font();
     let mut cc = ChartBuilder::on(root)
         .caption(title, text(18))
         .margin(12 * s)
+        .margin_right(28 * s)
         .x_label_area_size(36 * s)
-        .y_label_area_size(60 * s)
-        .build_cartesian_2d(0.0..nd, 0.0..top)?;
+        .y_label_area_size(64 * s)
+        .build_cartesian_2d(x, 0.0..top)?;
+    let y_fmt = |y: &f64| {
+        if top >= 20.0 {
+            group(*y)
+        } else if top >= 2.0 {
+            format!("{y:.1}")
+        } else {
+            format!("{y:.2}")
+        }
+    };
     cc.configure_mesh()
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(date_label)
-        .x_desc("date")
-        .y_desc(y_label)
+        .x_label_formatter(x_label)
+        .y_label_formatter(&y_fmt)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
         .label_style(text(12))
         .axis_desc_style(text(13))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
     Ok(cc)
+}
+
+/// Vertical markers with rotated labels (actions taking effect).
+fn draw_markers<'a, DB: DrawingBackend + 'a>(
+    cc: &mut Frame<'a, DB>,
+    markers: &[(f64, String)],
+    nd: f64,
+    top: f64,
+    s: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for (day, label) in markers {
+        let x = *day + 0.5;
+        cc.draw_series(LineSeries::new(
+            [(x, 0.0), (x, top)],
+            GREY.mix(0.8).stroke_width(s),
+        ))?;
+        // Long lists of actions on one day are cut to fit the height.
+        let label = if label.chars().count() > 40 {
+            let mut cut: String = label.chars().take(38).collect();
+            cut.push('…');
+            cut
+        } else {
+            label.clone()
+        };
+        cc.draw_series(std::iter::once(Text::new(
+            label,
+            (x + nd * 0.004, top * 0.97),
+            (FAMILY, (10 * s) as f64)
+                .into_font()
+                .color(&GREY)
+                .transform(FontTransform::Rotate90),
+        )))?;
+    }
+    Ok(())
+}
+
+/// A number with thousands separators (rounded to an integer).
+fn group(x: f64) -> String {
+    crate::report::table::group_thousands(x)
+}
+
+/// A round bin width (1, 2 or 5 × a power of ten) at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&w| w >= raw * 0.999)
+        .unwrap_or(10.0 * p)
 }
 
 /// The legend, upper right, in the bundled font.

@@ -11,7 +11,6 @@ use crate::runner::RunResult;
 use crate::stats::Stat;
 use crate::units::human_duration;
 
-use super::charts;
 use super::table::group_thousands;
 
 /// Escapes text for HTML.
@@ -61,16 +60,22 @@ fn interval(s: &Stat, f: fn(f64) -> String) -> (String, String) {
 /// A headline row: KPI key, label, formatter.
 type Row = (&'static str, &'static str, fn(f64) -> String);
 
-const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1280px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#eef4fa}
 .met{color:#00734f;font-weight:bold}.missed{color:#b34700;font-weight:bold}
-.muted{color:#666;font-size:.9em}figure{margin:1em 0}svg{max-width:100%;height:auto}
+.muted{color:#666;font-size:.9em}figure{margin:.5em 0}svg{max-width:100%;height:auto}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:.5em 1em}
 ul.sources li{margin:.2em 0}";
 
-/// The bytes of `report.html`; `with_charts` inlines the SVG charts.
-pub fn report(model: &Model, result: &RunResult, with_charts: bool) -> Result<Vec<u8>, String> {
+/// The bytes of `report.html`, with `charts` inlined (SVG), grouped by
+/// section.
+pub fn report(
+    model: &Model,
+    result: &RunResult,
+    charts: &[super::DrawnChart],
+) -> Result<Vec<u8>, String> {
     let mut h = String::new();
     let sm = &result.summary;
     let _ = write!(
@@ -165,15 +170,28 @@ pub fn report(model: &Model, result: &RunResult, with_charts: bool) -> Result<Ve
     }
     let _ = writeln!(h, "</tbody></table>");
 
-    if with_charts {
+    if !charts.is_empty() {
         let _ = writeln!(
             h,
-            "<h2>Over time</h2>\n<p class=\"muted\">Per day: the median across replications, with P25–P75 (dark) and P5–P95 (light) bands.</p>"
+            "<h2>Over time</h2>\n<p class=\"muted\">Per day: the median across replications, with P25–P75 (dark) and P5–P95 (light) bands; grey lines mark the day actions took effect (median over the replications in which they fired). Histograms show how one result varies across replications.</p>"
         );
-        for c in charts::charts(model, result) {
-            let svg = charts::svg(model, &c.chart)?;
-            let _ = writeln!(h, "<figure id=\"chart-{}\">{svg}</figure>", esc(&c.name));
+        let mut section = "";
+        for c in charts {
+            if c.section != section {
+                if !section.is_empty() {
+                    let _ = writeln!(h, "</div>");
+                }
+                section = &c.section;
+                let _ = writeln!(h, "<h3>{}</h3>\n<div class=\"grid\">", esc(section));
+            }
+            let _ = writeln!(
+                h,
+                "<figure id=\"chart-{}\">{}</figure>",
+                esc(&c.name),
+                c.svg
+            );
         }
+        let _ = writeln!(h, "</div>");
     }
 
     // Actions.

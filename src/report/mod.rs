@@ -20,8 +20,19 @@ pub type OutputFile = (&'static str, Vec<u8>);
 
 /// Every result file of a run, in the order they are written.
 pub fn render_all(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, std::io::Error> {
+    let mut files = render_json(model, result)?;
+    files.extend(render_csv(model, result)?);
+    Ok(files)
+}
+
+/// `summary.json`.
+pub fn render_json(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, std::io::Error> {
+    Ok(vec![("summary.json", json::summary(model, result)?)])
+}
+
+/// The CSV files of a run.
+pub fn render_csv(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, std::io::Error> {
     Ok(vec![
-        ("summary.json", json::summary(model, result)?),
         ("summary.csv", csv::summary(model, result)?),
         ("replications.csv", csv::replications(model, result)?),
         ("intervals.csv", csv::intervals(model, result)?),
@@ -30,20 +41,44 @@ pub fn render_all(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, 
     ])
 }
 
-/// The chart files of a run: `charts/NAME.svg` and `charts/NAME.png`.
-pub fn render_charts(model: &Model, result: &RunResult) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// A chart drawn as SVG, for the report.
+#[derive(Debug, Clone)]
+pub struct DrawnChart {
+    /// The report section it belongs to.
+    pub section: String,
+    /// File stem.
+    pub name: String,
+    /// SVG text.
+    pub svg: String,
+}
+
+/// Draws every chart of a run as SVG (for the report) and, with `files`,
+/// also as PNG, returning the chart files `charts/NAME.svg` and
+/// `charts/NAME.png`.
+#[allow(clippy::type_complexity)]
+pub fn render_charts(
+    model: &Model,
+    result: &RunResult,
+    files: bool,
+) -> Result<(Vec<DrawnChart>, Vec<(String, Vec<u8>)>), String> {
+    let mut drawn = Vec::new();
     let mut out = Vec::new();
     for c in charts::charts(model, result) {
-        out.push((
-            format!("charts/{}.svg", c.name),
-            charts::svg(model, &c.chart)?.into_bytes(),
-        ));
-        out.push((
-            format!("charts/{}.png", c.name),
-            charts::png(model, &c.chart)?,
-        ));
+        let svg = charts::svg(model, &c.chart)?;
+        if files {
+            out.push((format!("charts/{}.svg", c.name), svg.clone().into_bytes()));
+            out.push((
+                format!("charts/{}.png", c.name),
+                charts::png(model, &c.chart)?,
+            ));
+        }
+        drawn.push(DrawnChart {
+            section: c.section,
+            name: c.name,
+            svg,
+        });
     }
-    Ok(out)
+    Ok((drawn, out))
 }
 
 /// Writes named files (paths relative to `dir`, folders created), each

@@ -1,6 +1,7 @@
 //! Integration tests, one binary with modules named by behaviour.
 
 mod actions;
+mod browser;
 mod charts;
 mod cli;
 mod conservation;
@@ -8,5 +9,6 @@ mod demand;
 mod determinism;
 mod erlang_validation;
 mod service;
+mod snapshots;
 mod util;
 mod validation;
