@@ -8,7 +8,7 @@ use crate::analytic::{self, Queue};
 use crate::cli::CheckArgs;
 use crate::model::{ChannelKind, Closing, DAY_S, Model, compile_loaded};
 use crate::report::table::group_thousands;
-use crate::scenario::load_file;
+use crate::scenario::{LoadedScenario, load_file};
 use crate::units::human_duration;
 
 use super::{CommandError, stdout_err};
@@ -17,8 +17,49 @@ use super::{CommandError, stdout_err};
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let loaded = load_file(&args.scenario)?;
     let model = compile_loaded(&loaded)?;
-    let text = describe(&model);
+    let mut text = describe(&model);
+    text.push_str(&check_variants(&loaded)?);
     out.write_all(text.as_bytes()).map_err(stdout_err)
+}
+
+/// Compiles every variant of the scenario; lists them, or reports all
+/// their problems at once.
+pub fn check_variants(loaded: &LoadedScenario) -> Result<String, CommandError> {
+    let mut s = String::new();
+    if loaded.variants.is_empty() {
+        return Ok(s);
+    }
+    let mut problems: Option<crate::scenario::Diagnostics> = None;
+    let _ = writeln!(s, "\nvariants (compare them with `surgesim compare`):");
+    for v in &loaded.variants {
+        match loaded
+            .variant(&v.name)
+            .and_then(|l| compile_loaded(&l).map(|_| ()))
+        {
+            Ok(()) => {
+                let what = if v.description.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", v.description)
+                };
+                let _ = writeln!(s, "  {}{what}", v.name);
+                for c in &v.changes {
+                    let _ = writeln!(s, "      {c}");
+                }
+            }
+            Err(d) => match &mut problems {
+                Some(all) => all.items.extend(d.items),
+                None => problems = Some(d),
+            },
+        }
+    }
+    match problems {
+        Some(mut all) => {
+            all.items.dedup();
+            Err(all.into())
+        }
+        None => Ok(s),
+    }
 }
 
 /// Expected first attempts on channel `c` in `[a, b)`, and their mean handle

@@ -14,6 +14,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::Scenario;
 use super::diagnostic::{Diagnostic, Diagnostics, SourceMap, suggest};
+use super::variant::{self, VariantInfo};
 
 /// A parsed scenario with what is needed to report problems in it.
 #[derive(Debug, Clone)]
@@ -28,6 +29,27 @@ pub struct LoadedScenario {
     pub base_dir: PathBuf,
     /// FNV-1a 64-bit hash of the file's bytes (identifies the input in outputs).
     pub hash: String,
+    /// The variants the file declares (`[variants.NAME]`), in file order.
+    pub variants: Vec<VariantInfo>,
+    /// The variant this is, if not the base scenario.
+    pub variant: Option<String>,
+    /// The file's text, to derive variants from.
+    pub text: std::sync::Arc<str>,
+}
+
+impl LoadedScenario {
+    /// The scenario with variant `name` applied (its problems reported at
+    /// the variant's lines).
+    pub fn variant(&self, name: &str) -> Result<LoadedScenario, Diagnostics> {
+        parse_variant(&self.text, &self.origin, self.base_dir.clone(), Some(name)).map_err(|mut d| {
+            for item in &mut d.items {
+                if !item.path.starts_with("variants.") {
+                    item.message = format!("in variant `{name}`: {}", item.message);
+                }
+            }
+            d
+        })
+    }
 }
 
 /// Reads and parses a scenario file. I/O problems are reported as a
@@ -56,6 +78,16 @@ pub fn parse_str(
     origin: &str,
     base_dir: PathBuf,
 ) -> Result<LoadedScenario, Diagnostics> {
+    parse_variant(text, origin, base_dir, None)
+}
+
+/// Parses scenario text, with variant `variant` applied if given.
+pub fn parse_variant(
+    text: &str,
+    origin: &str,
+    base_dir: PathBuf,
+    variant: Option<&str>,
+) -> Result<LoadedScenario, Diagnostics> {
     let fail = |items: Vec<Diagnostic>| {
         let mut d = Diagnostics {
             origin: origin.to_string(),
@@ -76,6 +108,15 @@ pub fn parse_str(
             }]));
         }
     };
+    let mut root = root;
+    let declared = variant::take(root.get_mut());
+    let (variants, mut shape) = variant::list(text, declared.as_ref());
+    if let Some(name) = variant {
+        shape = variant::apply(text, root.get_mut(), declared.as_ref(), name);
+    }
+    if !shape.is_empty() {
+        return Err(fail(shape));
+    }
     let source = SourceMap::build(text, root.get_ref());
     let mut tree: Spanned<DeTable<'_>> = root;
     let mut problems = Vec::new();
@@ -97,6 +138,9 @@ pub fn parse_str(
                         origin: origin.to_string(),
                         base_dir,
                         hash: fnv1a_hex(text.as_bytes()),
+                        variants,
+                        variant: variant.map(str::to_string),
+                        text: std::sync::Arc::from(text),
                     });
                 }
                 if let Err(more) = crate::model::compile(&scenario, &source, origin, &base_dir) {

@@ -25,11 +25,13 @@
 mod diagnostic;
 mod load;
 mod single_queue;
+mod variant;
 
 pub use diagnostic::{
     Diagnostic, Diagnostics, SourceMap, join as join_path, suggest as closest_hint, suggest_list,
 };
-pub use load::{LoadedScenario, load_file, parse_str};
+pub use load::{LoadedScenario, load_file, parse_str, parse_variant};
+pub use variant::VariantInfo;
 pub use single_queue::SingleQueue;
 
 use std::collections::BTreeMap;
