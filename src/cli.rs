@@ -49,6 +49,70 @@ pub enum Command {
     /// with --lines M/M/c/K (Erlang B when K = c) or M/M/c/K+M: Poisson
     /// arrivals, exponential handle times and patience, FIFO.
     Erlang(ErlangArgs),
+    /// Compare staffing policies: the base scenario and its variants.
+    ///
+    /// Runs the base and every variant ([variants.NAME] in the scenario,
+    /// or a second scenario file) on the same replications and seed, so
+    /// each replication sees the same callers, handle times, patience and
+    /// demand in every arm (common random numbers). For every KPI it gives
+    /// each variant's difference from the base per replication: mean, 95 %
+    /// interval, share of replications in which the variant is better, and
+    /// the variance the pairing removed; risk measures per arm; a ranking
+    /// by cost and service with the cost-efficient frontier. Writes
+    /// compare.json, compare.csv, compare_risk.csv, charts/compare_*.svg
+    /// and .png, and report.html.
+    Compare(CompareArgs),
+}
+
+/// `surgesim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario file (TOML) with [variants.NAME] tables. Default: the
+    /// bundled crisis scenario.
+    pub scenario: Option<PathBuf>,
+    /// A second scenario file to compare against the first (instead of
+    /// variants). Its channels, topics and pools are matched by name.
+    pub other: Option<PathBuf>,
+    /// Variants to run, comma-separated [default: all that the scenario
+    /// declares].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub variants: Vec<String>,
+    /// Replications per arm [default: the scenario's `replications`]; with
+    /// --precision, the first batch.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed, shared by every arm [default: the base scenario's].
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output folder, created if missing.
+    #[arg(short, long, value_name = "DIR", default_value = "out/compare")]
+    pub out: PathBuf,
+    /// Run replications until the 95 % half-width of every variant's
+    /// difference from the base on KPI is at most H, e.g.
+    /// "hotline.service_level=0.01" or "total.total_cost=20000". KPI is
+    /// CHANNEL.KPI, POOL.KPI, TOPIC.KPI or total.KPI.
+    #[arg(long, value_name = "KPI=H")]
+    pub precision: Option<String>,
+    /// Most replications per arm with --precision.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub max_replications: u32,
+    /// Risk measure: the probability that a channel's daily service level
+    /// is below target on more than K days.
+    #[arg(long, value_name = "K", default_value_t = 10.0)]
+    pub days_below: f64,
+    /// Risk measure: the probability that an e-mail channel's backlog
+    /// exceeds X contacts at some time.
+    #[arg(long, value_name = "X", default_value_t = 1000.0)]
+    pub backlog_over: f64,
+    /// Do not draw charts (the report is written without them).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress bar and no table, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `surgesim run`.
@@ -69,6 +133,10 @@ pub struct RunArgs {
     /// Output folder, created if missing; existing result files are replaced.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// Run variant NAME of the scenario ([variants.NAME]) instead of the
+    /// base.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
     /// Do not draw charts: no DIR/charts/ files and a report without
     /// charts (faster for many replications).
     #[arg(long)]

@@ -58,6 +58,7 @@
 pub mod analytic;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod dist;
 pub mod engine;
 pub mod kpi;

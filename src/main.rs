@@ -35,5 +35,6 @@ fn run(cli: &Cli) -> Result<(), CommandError> {
         Command::Run(args) => commands::run(args, &mut out),
         Command::Check(args) => commands::check(args, &mut out),
         Command::Erlang(args) => commands::erlang(args, &mut out),
+        Command::Compare(args) => commands::compare(args, &mut out),
     }
 }

@@ -66,46 +66,73 @@ pub enum RunError {
 /// Runs `model.replications` replications.
 pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
     let n = u64::from(model.replications);
-    let bar = if opts.progress {
-        let bar = ProgressBar::new(n);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replications ({rate}, {eta} left)",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0}/s", state.per_sec());
-                },
-            ),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let work = || -> Vec<RepRecord> {
-        (0..n)
-            .into_par_iter()
-            .map(|r| {
-                let out = simulate(model, r);
-                let rec = RepRecord::from_outcome(model, &out);
-                bar.inc(1);
-                rec
-            })
-            .collect()
-    };
-    let records = match opts.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|source| RunError::Threads { threads, source })?
-            .install(work),
-        None => work(),
-    };
+    let bar = progress_bar(n, opts.progress);
+    let work = || simulate_records(model, 0..n, &bar, true);
+    let records = with_threads(opts.threads, work)?;
     bar.finish_and_clear();
     let summary = summarise(model, &records);
     Ok(RunResult { records, summary })
+}
+
+/// Simulates replications `range` of `model` on the current rayon pool, in
+/// replication order; `keep_series` keeps the per-interval series (large:
+/// intervals × metrics per replication), otherwise only the daily ones.
+pub fn simulate_records(
+    model: &Model,
+    range: std::ops::Range<u64>,
+    bar: &ProgressBar,
+    keep_series: bool,
+) -> Vec<RepRecord> {
+    range
+        .into_par_iter()
+        .map(|r| {
+            let out = simulate(model, r);
+            let mut rec = RepRecord::from_outcome(model, &out);
+            if !keep_series {
+                rec.series = Vec::new();
+            }
+            bar.inc(1);
+            rec
+        })
+        .collect()
+}
+
+/// Runs `work` on a pool of `threads` workers (`None`: rayon's global pool,
+/// one per core).
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> T + Send,
+) -> Result<T, RunError> {
+    match threads {
+        Some(threads) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|source| RunError::Threads { threads, source })?
+            .install(work)),
+        None => Ok(work()),
+    }
+}
+
+/// A progress bar for `n` replications on standard error (hidden unless
+/// `show`).
+pub fn progress_bar(n: u64, show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(n);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replications ({rate}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        ),
+    );
+    bar
 }
 
 /// Statistics across replications of every KPI and interval metric.
@@ -197,7 +224,11 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
             })
             .collect()
     };
-    let intervals = columns(&|r| &r.series, model.n_intervals * series_width(model));
+    let intervals = if records.iter().any(|r| r.series.is_empty()) {
+        Vec::new()
+    } else {
+        columns(&|r| &r.series, model.n_intervals * series_width(model))
+    };
     let day_width = records.first().map_or(0, |r| r.day_series.len());
     let days = columns(&|r| &r.day_series, day_width);
     Summary {

@@ -4,10 +4,12 @@
 //! ([`CommandError::exit_code`] 2) or something else failed (1).
 
 mod check;
+mod compare;
 mod erlang;
 mod run;
 
 pub use check::check;
+pub use compare::compare;
 pub use erlang::erlang;
 pub use run::{BUNDLED_SCENARIO, run};
 

@@ -48,8 +48,14 @@ fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError
 
 /// Runs the command; the table goes to `out`.
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
-    let loaded = load_scenario(args.scenario.as_ref())?;
+    let mut loaded = load_scenario(args.scenario.as_ref())?;
+    if let Some(v) = &args.variant {
+        loaded = loaded.variant(v)?;
+    }
     let mut model = compile_loaded(&loaded)?;
+    if let Some(v) = &args.variant {
+        model.name = format!("{} — variant {v}", model.name);
+    }
     apply_overrides(&mut model, args)?;
     let started = std::time::Instant::now();
     let result = run_model(

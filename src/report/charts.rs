@@ -62,6 +62,25 @@ pub enum Chart {
         /// `(day, label)` markers (actions taking effect).
         markers: Vec<(f64, String)>,
     },
+    /// Several lines per day (e.g. one per variant), with optional bands.
+    Lines {
+        title: String,
+        y_label: String,
+        lines: Vec<Line>,
+        /// Multiply values by this for display.
+        scale: f64,
+        /// A horizontal reference line, in display units, and its label.
+        reference: Option<(f64, String)>,
+    },
+    /// Labelled points with interval whiskers in both directions.
+    Scatter {
+        title: String,
+        x_label: String,
+        y_label: String,
+        points: Vec<Point>,
+        /// Legend text for filled and hollow points.
+        legend: (String, String),
+    },
     /// A histogram of one value per replication.
     Histogram {
         title: String,
@@ -82,6 +101,30 @@ pub enum Chart {
         /// `(day, label)` markers (actions taking effect).
         markers: Vec<(f64, String)>,
     },
+}
+
+/// One line of a [`Chart::Lines`] chart.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Legend label.
+    pub label: String,
+    /// One value per day (NaN: no value).
+    pub values: Vec<f64>,
+    /// A band around it per day, `(low, high)`, if any.
+    pub band: Option<Vec<(f64, f64)>>,
+}
+
+/// One point of a [`Chart::Scatter`] chart, with its intervals.
+#[derive(Debug, Clone)]
+pub struct Point {
+    /// Label written next to it.
+    pub label: String,
+    /// x and its interval.
+    pub x: (f64, f64, f64),
+    /// y and its interval.
+    pub y: (f64, f64, f64),
+    /// Drawn filled (e.g. on the cost-efficient frontier) or hollow.
+    pub highlight: bool,
 }
 
 /// A named chart ready to render.
@@ -541,6 +584,223 @@ pub fn draw<DB: DrawingBackend>(
             }
             draw_markers(&mut cc, markers, nd, top, s).map_err(err)?;
             legend(&mut cc, s).map_err(err)?;
+        }
+        Chart::Lines {
+            title,
+            y_label,
+            lines,
+            scale,
+            reference,
+        } => {
+            let fin = |x: f64| x.is_finite();
+            let all = lines.iter().flat_map(|l| {
+                l.values.iter().copied().chain(
+                    l.band
+                        .iter()
+                        .flat_map(|b| b.iter().flat_map(|&(lo, hi)| [lo, hi])),
+                )
+            });
+            let (mut lo, mut hi) = all
+                .filter(|x| fin(*x))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                    (a.min(x * scale), b.max(x * scale))
+                });
+            if let Some((r, _)) = reference {
+                lo = lo.min(*r);
+                hi = hi.max(*r);
+            }
+            if !lo.is_finite() {
+                (lo, hi) = (0.0, 1.0);
+            }
+            lo = lo.min(0.0);
+            let pad = (hi - lo).max(1e-9) * 0.08;
+            let (lo, hi) = (if lo < 0.0 { lo - pad } else { lo }, hi + pad);
+            let mut cc = ChartBuilder::on(root)
+                .caption(title.as_str(), (FAMILY, (18 * s) as f64).into_font())
+                .margin(12 * s)
+                .margin_right(28 * s)
+                .x_label_area_size(36 * s)
+                .y_label_area_size(64 * s)
+                .build_cartesian_2d(0.0..nd, lo..hi)
+                .map_err(err)?;
+            let top = hi;
+            let y_fmt = move |y: &f64| {
+                if top - lo >= 20.0 {
+                    group(*y)
+                } else {
+                    format!("{y:.1}")
+                }
+            };
+            cc.configure_mesh()
+                .x_labels(8)
+                .y_labels(6)
+                .x_label_formatter(&date_label)
+                .y_label_formatter(&y_fmt)
+                .x_desc("date")
+                .y_desc(y_label.as_str())
+                .label_style((FAMILY, (12 * s) as f64).into_font())
+                .axis_desc_style((FAMILY, (13 * s) as f64).into_font())
+                .light_line_style(WHITE.mix(0.0))
+                .draw()
+                .map_err(err)?;
+            if let Some((r, label)) = reference {
+                let r = *r;
+                cc.draw_series(LineSeries::new(
+                    [(0.0, r), (nd, r)],
+                    GREY.stroke_width(2 * s),
+                ))
+                .map_err(err)?
+                .label(label.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 16, y)], GREY.stroke_width(2))
+                });
+            }
+            let colours = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, GREY];
+            // Runs of defined values, so that gaps (closed days) stay gaps.
+            let runs = |v: &[f64]| -> Vec<Vec<(f64, f64)>> {
+                let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+                for (d, x) in v.iter().enumerate() {
+                    if x.is_finite() {
+                        out.last_mut()
+                            .expect("one run")
+                            .push((d as f64 + 0.5, x * scale));
+                    } else if !out.last().expect("one run").is_empty() {
+                        out.push(Vec::new());
+                    }
+                }
+                out.retain(|r| !r.is_empty());
+                out
+            };
+            for (j, line) in lines.iter().enumerate() {
+                let colour = colours[j % colours.len()];
+                if let Some(band) = &line.band {
+                    let lo_v: Vec<f64> = band.iter().map(|b| b.0).collect();
+                    let hi_v: Vec<f64> = band.iter().map(|b| b.1).collect();
+                    for (l, h) in runs(&lo_v).into_iter().zip(runs(&hi_v)) {
+                        let mut poly = h.clone();
+                        poly.extend(l.iter().rev());
+                        cc.draw_series(std::iter::once(Polygon::new(
+                            poly,
+                            colour.mix(0.18).filled(),
+                        )))
+                        .map_err(err)?;
+                    }
+                }
+                let mut first = true;
+                for run in runs(&line.values) {
+                    let series = cc
+                        .draw_series(LineSeries::new(run, colour.stroke_width(2 * s)))
+                        .map_err(err)?;
+                    if first {
+                        series.label(line.label.as_str()).legend(move |(x, y)| {
+                            PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2))
+                        });
+                        first = false;
+                    }
+                }
+            }
+            legend(&mut cc, s).map_err(err)?;
+        }
+        Chart::Scatter {
+            title,
+            x_label,
+            y_label,
+            points,
+            legend: (filled, hollow),
+        } => {
+            let xs = points.iter().flat_map(|p| [p.x.1, p.x.2, p.x.0]);
+            let ys = points.iter().flat_map(|p| [p.y.1, p.y.2, p.y.0]);
+            let range = |it: &mut dyn Iterator<Item = f64>| {
+                let (lo, hi) = it
+                    .filter(|x| x.is_finite())
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                        (a.min(x), b.max(x))
+                    });
+                if !lo.is_finite() {
+                    (0.0, 1.0)
+                } else {
+                    let pad = ((hi - lo) * 0.15).max(hi.abs() * 0.02).max(1e-9);
+                    (lo - pad, hi + pad)
+                }
+            };
+            let (x0, x1) = range(&mut xs.into_iter());
+            let (y0, y1) = range(&mut ys.into_iter());
+            let mut cc = ChartBuilder::on(root)
+                .caption(title.as_str(), (FAMILY, (18 * s) as f64).into_font())
+                .margin(12 * s)
+                .margin_right(28 * s)
+                .x_label_area_size(36 * s)
+                .y_label_area_size(64 * s)
+                .build_cartesian_2d(x0..x1, y0..y1)
+                .map_err(err)?;
+            let x_fmt = |x: &f64| group(*x);
+            let y_fmt = |y: &f64| format!("{y:.1}");
+            cc.configure_mesh()
+                .x_labels(6)
+                .y_labels(6)
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .x_desc(x_label.as_str())
+                .y_desc(y_label.as_str())
+                .label_style((FAMILY, (12 * s) as f64).into_font())
+                .axis_desc_style((FAMILY, (13 * s) as f64).into_font())
+                .draw()
+                .map_err(err)?;
+            for p in points {
+                let colour = if p.highlight { BLUE } else { GREY };
+                for seg in [
+                    [(p.x.1, p.y.0), (p.x.2, p.y.0)],
+                    [(p.x.0, p.y.1), (p.x.0, p.y.2)],
+                ] {
+                    if seg.iter().all(|(a, b)| a.is_finite() && b.is_finite()) {
+                        cc.draw_series(LineSeries::new(seg, colour.stroke_width(2 * s)))
+                            .map_err(err)?;
+                    }
+                }
+            }
+            let mut shown = (false, false);
+            for p in points {
+                if !(p.x.0.is_finite() && p.y.0.is_finite()) {
+                    continue;
+                }
+                let style = if p.highlight {
+                    BLUE.filled()
+                } else {
+                    GREY.stroke_width(2 * s)
+                };
+                let series = cc
+                    .draw_series(std::iter::once(Circle::new(
+                        (p.x.0, p.y.0),
+                        (6 * s) as i32,
+                        style,
+                    )))
+                    .map_err(err)?;
+                let first = if p.highlight {
+                    &mut shown.0
+                } else {
+                    &mut shown.1
+                };
+                if !*first {
+                    *first = true;
+                    let label = if p.highlight { filled } else { hollow };
+                    series
+                        .label(label.as_str())
+                        .legend(move |(x, y)| Circle::new((x + 8, y), 5, style));
+                }
+                cc.draw_series(std::iter::once(Text::new(
+                    p.label.clone(),
+                    (p.x.0 + (x1 - x0) * 0.012, p.y.0 + (y1 - y0) * 0.015),
+                    (FAMILY, (12 * s) as f64).into_font(),
+                )))
+                .map_err(err)?;
+            }
+            cc.configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(GREY)
+                .label_font((FAMILY, (12 * s) as f64).into_font())
+                .position(SeriesLabelPosition::LowerRight)
+                .draw()
+                .map_err(err)?;
         }
         Chart::Histogram {
             title,

@@ -14,7 +14,7 @@ use crate::units::human_duration;
 use super::table::group_thousands;
 
 /// Escapes text for HTML.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -60,7 +60,7 @@ fn interval(s: &Stat, f: fn(f64) -> String) -> (String, String) {
 /// A headline row: KPI key, label, formatter.
 type Row = (&'static str, &'static str, fn(f64) -> String);
 
-const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1280px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+pub(crate) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1280px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#eef4fa}

@@ -4,6 +4,7 @@
 //! renamed over the target, so an interrupted run never leaves half a file.
 
 pub mod charts;
+pub mod compare;
 pub mod csv;
 pub mod html;
 pub mod json;

@@ -41,14 +41,16 @@ impl LoadedScenario {
     /// The scenario with variant `name` applied (its problems reported at
     /// the variant's lines).
     pub fn variant(&self, name: &str) -> Result<LoadedScenario, Diagnostics> {
-        parse_variant(&self.text, &self.origin, self.base_dir.clone(), Some(name)).map_err(|mut d| {
-            for item in &mut d.items {
-                if !item.path.starts_with("variants.") {
-                    item.message = format!("in variant `{name}`: {}", item.message);
+        parse_variant(&self.text, &self.origin, self.base_dir.clone(), Some(name)).map_err(
+            |mut d| {
+                for item in &mut d.items {
+                    if !item.path.starts_with("variants.") {
+                        item.message = format!("in variant `{name}`: {}", item.message);
+                    }
                 }
-            }
-            d
-        })
+                d
+            },
+        )
     }
 }
 

@@ -31,8 +31,8 @@ pub use diagnostic::{
     Diagnostic, Diagnostics, SourceMap, join as join_path, suggest as closest_hint, suggest_list,
 };
 pub use load::{LoadedScenario, load_file, parse_str, parse_variant};
-pub use variant::VariantInfo;
 pub use single_queue::SingleQueue;
+pub use variant::VariantInfo;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -41,7 +41,11 @@ fn changes(text: &str, table: &DeTable<'_>, prefix: &str, out: &mut Vec<String>)
         if prefix.is_empty() && RESERVED.contains(&k.as_ref()) {
             continue;
         }
-        let path = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        let path = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match value.get_ref() {
             DeValue::Table(t) if !is_inline(text, value) => changes(text, t, &path, out),
             _ => {
@@ -61,24 +65,43 @@ pub fn take<'i>(root: &mut DeTable<'i>) -> Option<Spanned<DeValue<'i>>> {
 }
 
 /// The variants declared, in file order, and problems with their shape.
-pub fn list(text: &str, variants: Option<&Spanned<DeValue<'_>>>) -> (Vec<VariantInfo>, Vec<Diagnostic>) {
+pub fn list(
+    text: &str,
+    variants: Option<&Spanned<DeValue<'_>>>,
+) -> (Vec<VariantInfo>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let Some(v) = variants else {
         return (out, problems);
     };
     let DeValue::Table(t) = v.get_ref() else {
-        problems.push(diag(text, v.span().start, "variants", "must be a table of named variants: [variants.NAME]", None));
+        problems.push(diag(
+            text,
+            v.span().start,
+            "variants",
+            "must be a table of named variants: [variants.NAME]",
+            None,
+        ));
         return (out, problems);
     };
     for (key, value) in t.iter() {
         let name = key.get_ref().to_string();
         let path = format!("variants.{name}");
         let DeValue::Table(body) = value.get_ref() else {
-            problems.push(diag(text, key.span().start, &path, "must be a table of keys to change", None));
+            problems.push(diag(
+                text,
+                key.span().start,
+                &path,
+                "must be a table of keys to change",
+                None,
+            ));
             continue;
         };
-        if name == "base" || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if name == "base"
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             problems.push(diag(
                 text,
                 key.span().start,
@@ -91,7 +114,13 @@ pub fn list(text: &str, variants: Option<&Spanned<DeValue<'_>>>) -> (Vec<Variant
             None => String::new(),
             Some(DeValue::String(s)) => s.to_string(),
             Some(_) => {
-                problems.push(diag(text, key.span().start, &format!("{path}.description"), "must be a string", None));
+                problems.push(diag(
+                    text,
+                    key.span().start,
+                    &format!("{path}.description"),
+                    "must be a string",
+                    None,
+                ));
                 String::new()
             }
         };
@@ -189,14 +218,19 @@ fn merge<'i>(
                 }
             }
             None if deeper => {
-                let valid: Vec<String> = base.iter().map(|(k, _)| k.get_ref().to_string()).collect();
+                let valid: Vec<String> =
+                    base.iter().map(|(k, _)| k.get_ref().to_string()).collect();
                 let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
                 problems.push(diag(
                     text,
                     key.span().start,
                     &here,
                     &format!("the base scenario has no `{k}` here to change"),
-                    if valid.is_empty() { None } else { Some(suggest(&k, &valid)) },
+                    if valid.is_empty() {
+                        None
+                    } else {
+                        Some(suggest(&k, &valid))
+                    },
                 ));
             }
             None => {
@@ -216,10 +250,14 @@ fn merge_array<'i>(
 ) {
     let id_of = |item: &Spanned<DeValue<'_>>| -> Option<String> {
         match item.get_ref() {
-            DeValue::Table(t) => ["id", "name"].iter().find_map(|k| match t.get(*k).map(|v| v.get_ref()) {
-                Some(DeValue::String(s)) => Some(s.to_string()),
-                _ => None,
-            }),
+            DeValue::Table(t) => {
+                ["id", "name"]
+                    .iter()
+                    .find_map(|k| match t.get(*k).map(|v| v.get_ref()) {
+                        Some(DeValue::String(s)) => Some(s.to_string()),
+                        _ => None,
+                    })
+            }
             _ => None,
         }
     };
@@ -229,13 +267,18 @@ fn merge_array<'i>(
         let found = match sel.parse::<usize>() {
             Ok(i) if i < items.len() => Some(i),
             Ok(_) => None,
-            Err(_) => items.iter().position(|it| id_of(it).as_deref() == Some(sel.as_str())),
+            Err(_) => items
+                .iter()
+                .position(|it| id_of(it).as_deref() == Some(sel.as_str())),
         };
         let Some(i) = found else {
             let ids: Vec<String> = items.iter().filter_map(id_of).collect();
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             let hint = if ids.is_empty() {
-                format!("enter an element by its position, 0 to {}", items.len().saturating_sub(1))
+                format!(
+                    "enter an element by its position, 0 to {}",
+                    items.len().saturating_sub(1)
+                )
             } else {
                 suggest(&sel, &ids)
             };

@@ -4,6 +4,7 @@ mod actions;
 mod browser;
 mod charts;
 mod cli;
+mod compare;
 mod conservation;
 mod demand;
 mod determinism;

@@ -1,0 +1,272 @@
+//! `surgesim compare`: the base scenario and its variants (or a second
+//! file) on common random numbers, with paired statistics, risk measures
+//! and a cost ranking.
+
+use std::io::{IsTerminal, Write};
+
+use crate::cli::CompareArgs;
+use crate::compare::{self, Arm, RiskSettings};
+use crate::model::{Model, compile_loaded};
+use crate::report;
+use crate::runner::{progress_bar, simulate_records, with_threads};
+
+use super::run::load_scenario;
+use super::{CommandError, stdout_err};
+
+/// An arm before it has run.
+struct Plan {
+    name: String,
+    description: String,
+    changes: Vec<String>,
+    model: Model,
+}
+
+/// The arms to run: the base and its variants, or two files.
+fn plans(args: &CompareArgs) -> Result<Vec<Plan>, CommandError> {
+    let loaded = load_scenario(args.scenario.as_ref())?;
+    let base = compile_loaded(&loaded)?;
+    let mut out = vec![Plan {
+        name: "base".into(),
+        description: "the scenario as written".into(),
+        changes: Vec::new(),
+        model: base,
+    }];
+    if let Some(other) = &args.other {
+        if !args.variants.is_empty() {
+            return Err(CommandError::usage(
+                "--variants",
+                "compares variants of one scenario; with a second file, leave it out",
+            ));
+        }
+        let stem = |p: &std::path::Path| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "other".into())
+        };
+        let first = args
+            .scenario
+            .as_deref()
+            .map_or_else(|| "crisis".to_string(), stem);
+        let mut second = stem(other);
+        if second == first || second == "base" {
+            second = format!("{second} (2)");
+        }
+        out[0].name = first;
+        out[0].description = out[0].model.description.clone();
+        let l = crate::scenario::load_file(other)?;
+        let model = compile_loaded(&l)?;
+        out.push(Plan {
+            name: second,
+            description: model.description.clone(),
+            changes: vec![format!("scenario file {}", other.display())],
+            model,
+        });
+        return Ok(out);
+    }
+    let names: Vec<String> = if args.variants.is_empty() {
+        loaded.variants.iter().map(|v| v.name.clone()).collect()
+    } else {
+        args.variants.clone()
+    };
+    if names.is_empty() {
+        return Err(CommandError::usage(
+            "SCENARIO",
+            format!(
+                "{} declares no variants: add [variants.NAME] tables (see the README), or name a second scenario file to compare with",
+                loaded.origin
+            ),
+        ));
+    }
+    for name in names {
+        let l = loaded.variant(&name)?;
+        let info = loaded.variants.iter().find(|v| v.name == name);
+        out.push(Plan {
+            description: info.map(|v| v.description.clone()).unwrap_or_default(),
+            changes: info.map(|v| v.changes.clone()).unwrap_or_default(),
+            model: compile_loaded(&l)?,
+            name,
+        });
+    }
+    Ok(out)
+}
+
+/// `--precision KPI=H`.
+fn parse_precision(spec: &str) -> Result<(String, f64), CommandError> {
+    let bad = |m: &str| CommandError::usage("--precision", m.to_string());
+    let (kpi, h) = spec
+        .split_once('=')
+        .ok_or_else(|| bad("write KPI=H, e.g. hotline.service_level=0.01"))?;
+    let h: f64 = h
+        .trim()
+        .parse()
+        .map_err(|_| bad(&format!("`{h}` is not a number")))?;
+    if !(h > 0.0 && h.is_finite()) {
+        return Err(bad("the half-width must be a positive number"));
+    }
+    Ok((kpi.trim().to_string(), h))
+}
+
+/// Runs the command; the table goes to `out`.
+pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandError> {
+    let mut plans = plans(args)?;
+    if args.threads == Some(0) {
+        return Err(CommandError::usage("--threads", "must be at least 1"));
+    }
+    for (flag, x) in [
+        ("--days-below", args.days_below),
+        ("--backlog-over", args.backlog_over),
+    ] {
+        if !(x >= 0.0 && x.is_finite()) {
+            return Err(CommandError::usage(flag, "must be zero or more"));
+        }
+    }
+    // Common random numbers: one seed and one replication count for all.
+    let seed = args.seed.unwrap_or(plans[0].model.seed);
+    let first = args.replications.unwrap_or(plans[0].model.replications);
+    if first == 0 || first > 1_000_000 {
+        return Err(CommandError::usage(
+            "--replications",
+            format!("must be between 1 and 1000000 (got {first})"),
+        ));
+    }
+    for p in &mut plans {
+        p.model.seed = seed;
+        p.model.replications = first;
+    }
+    let precision = args.precision.as_deref().map(parse_precision).transpose()?;
+    let max = if precision.is_some() {
+        if args.max_replications < first {
+            return Err(CommandError::usage(
+                "--max-replications",
+                format!("must be at least the first batch ({first})"),
+            ));
+        }
+        args.max_replications
+    } else {
+        first
+    };
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut arms: Vec<Arm> = plans
+        .into_iter()
+        .map(|p| Arm {
+            name: p.name,
+            description: p.description,
+            changes: p.changes,
+            model: p.model,
+            records: Vec::new(),
+        })
+        .collect();
+    let mut target = u64::from(first);
+    let mut stop_note = String::new();
+    loop {
+        let done = arms[0].records.len() as u64;
+        let bar = progress_bar((target - done) * arms.len() as u64, show);
+        let batch: Vec<Vec<crate::kpi::RepRecord>> = with_threads(args.threads, || {
+            arms.iter()
+                .map(|a| simulate_records(&a.model, done..target, &bar, false))
+                .collect()
+        })
+        .map_err(|e| CommandError::Failed(e.to_string()))?;
+        bar.finish_and_clear();
+        for (a, recs) in arms.iter_mut().zip(batch) {
+            a.records.extend(recs);
+        }
+        let Some((spec, h)) = &precision else { break };
+        let kpis = compare::kpi_refs(&arms);
+        let Some(k) = compare::find_kpi(&kpis, spec) else {
+            let mut names: Vec<String> = kpis
+                .iter()
+                .map(|k| {
+                    if k.scope == compare::Scope::Total {
+                        format!("total.{}", k.key)
+                    } else {
+                        format!("{}.{}", k.name, k.key)
+                    }
+                })
+                .collect();
+            names.truncate(12);
+            return Err(CommandError::usage(
+                "--precision",
+                format!(
+                    "no KPI `{spec}`; write CHANNEL.KPI, POOL.KPI, TOPIC.KPI or total.KPI, e.g. {}",
+                    names.join(", ")
+                ),
+            ));
+        };
+        let widest = (1..arms.len())
+            .map(|a| compare::half_width(&compare::differences(k, &arms, a)))
+            .fold(
+                0.0f64,
+                |m, x| if x.is_nan() { f64::INFINITY } else { m.max(x) },
+            );
+        let n = target;
+        if widest <= *h {
+            stop_note = format!(
+                "stopped after {n} replications: the widest 95 % half-width of a difference in {spec} is {} ≤ {h}",
+                report::num(widest)
+            );
+            break;
+        }
+        if n >= u64::from(max) {
+            stop_note = format!(
+                "reached --max-replications {max}: the widest 95 % half-width of a difference in {spec} is still {} > {h}",
+                report::num(widest)
+            );
+            break;
+        }
+        // The half-width shrinks like 1/√n: aim for what would reach the
+        // target, at least 20 % more, at most the maximum. Deterministic,
+        // since the results are.
+        let want = if widest.is_finite() {
+            (n as f64 * (widest / h).powi(2) * 1.1).ceil() as u64
+        } else {
+            2 * n
+        };
+        target = want.max(n + n.div_ceil(5)).min(u64::from(max));
+    }
+    for a in &mut arms {
+        a.model.replications = a.records.len() as u32;
+    }
+    let settings = RiskSettings {
+        days_below: args.days_below,
+        backlog_over: args.backlog_over,
+    };
+    let cmp = compare::compare(arms, settings);
+    let elapsed = started.elapsed().as_secs_f64();
+    let files =
+        report::compare::render(&cmp, !args.no_charts, &stop_note).map_err(CommandError::Failed)?;
+    let written =
+        report::write_named(&args.out, &files).map_err(|source| CommandError::Output {
+            what: format!("into {}", args.out.display()),
+            source,
+        })?;
+    if !args.quiet {
+        let mut text = report::compare::table(&cmp);
+        if !stop_note.is_empty() {
+            text.push_str(&format!("\n{stop_note}\n"));
+        }
+        let shown: Vec<String> = written
+            .iter()
+            .filter(|p| !p.starts_with(args.out.join("charts")))
+            .map(|p| p.display().to_string())
+            .collect();
+        let n_charts = written.len() - shown.len();
+        text.push_str(&format!(
+            "\n{} arms × {} replications in {elapsed:.1} s. Wrote {}{}\n",
+            cmp.arms.len(),
+            cmp.replications,
+            shown.join(", "),
+            if n_charts > 0 {
+                format!(
+                    " and {n_charts} chart files in {}",
+                    args.out.join("charts").display()
+                )
+            } else {
+                String::new()
+            }
+        ));
+        out.write_all(text.as_bytes()).map_err(stdout_err)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,409 @@
+//! Policy comparison: variants, common random numbers, paired statistics,
+//! sequential stopping, and the `compare` command's outputs and errors.
+//! Most tests use `tests/fixtures/crn.toml`.
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use surgesim::compare::{self, Arm, Better, RiskSettings};
+use surgesim::engine::simulate;
+use surgesim::kpi::{INTERVAL_METRICS, RepRecord, series_width};
+use surgesim::model::{Model, compile_loaded};
+use surgesim::scenario::{LoadedScenario, load_file};
+
+use super::util::tempdir;
+
+fn fixture() -> LoadedScenario {
+    load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crn.toml")).unwrap()
+}
+
+fn model(loaded: &LoadedScenario, variant: Option<&str>) -> Model {
+    match variant {
+        None => compile_loaded(loaded).unwrap(),
+        Some(v) => compile_loaded(&loaded.variant(v).unwrap()).unwrap(),
+    }
+}
+
+fn records(m: &Model, n: u64) -> Vec<RepRecord> {
+    (0..n)
+        .map(|r| RepRecord::from_outcome(m, &simulate(m, r)))
+        .collect()
+}
+
+/// Equal, NaN equal to NaN, bit for bit otherwise.
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+fn all_kpis(r: &RepRecord) -> Vec<f64> {
+    r.channel_kpis
+        .iter()
+        .chain(&r.topic_kpis)
+        .chain(&r.pool_kpis)
+        .flatten()
+        .chain(&r.total_kpis)
+        .copied()
+        .collect()
+}
+
+#[test]
+fn a_variant_identical_to_the_base_differs_by_exactly_zero_in_every_replication() {
+    let loaded = fixture();
+    let base = records(&model(&loaded, None), 8);
+    let same_v = records(&model(&loaded, Some("same")), 8);
+    for (a, b) in base.iter().zip(&same_v) {
+        let (x, y) = (all_kpis(a), all_kpis(b));
+        assert_eq!(x.len(), y.len());
+        for (i, (p, q)) in x.iter().zip(&y).enumerate() {
+            assert!(
+                same(*p, *q),
+                "replication {}: KPI {i}: {p} vs {q}",
+                a.replication
+            );
+        }
+        assert!(
+            a.series
+                .iter()
+                .zip(&b.series)
+                .all(|(p, q)| same(f64::from(*p), f64::from(*q)))
+        );
+    }
+    // Through the comparison: every paired difference is exactly zero.
+    let arms = vec![
+        arm("base", &loaded, None, 8),
+        arm("same", &loaded, Some("same"), 8),
+    ];
+    let cmp = compare::compare(arms, settings());
+    for (k, p) in cmp.kpis.iter().zip(&cmp.paired[0]) {
+        if p.diff.n > 0 {
+            assert_eq!(p.diff.mean, 0.0, "{}", k.id());
+            assert_eq!(p.diff.p5, 0.0, "{}", k.id());
+            assert_eq!(p.diff.p95, 0.0, "{}", k.id());
+            assert!(!p.significant, "{}", k.id());
+        }
+    }
+}
+
+#[test]
+fn staff_added_from_day_30_leave_every_replication_unchanged_before_day_30() {
+    // Interval metrics measured on the time axis (arrivals, queues,
+    // backlogs, staff) must be identical before day 30. Outcomes are
+    // counted by arrival (an e-mail that arrived on day 29 and was answered
+    // on day 31 by the new staff counts on day 29), so they must be
+    // identical for the phone line, which clears every day, but may differ
+    // for e-mails still waiting on day 30.
+    let loaded = fixture();
+    let m = model(&loaded, None);
+    let base = records(&m, 6);
+    let hire = records(&model(&loaded, Some("hire_from_day30")), 6);
+    let width = series_width(&m);
+    let nm = INTERVAL_METRICS.len();
+    let line = m.channels.iter().position(|c| c.name == "line").unwrap();
+    let time_axis = [
+        "offered_contacts",
+        "closed_attempts",
+        "queue_mean_contacts",
+        "backlog_end_contacts",
+        "oldest_age_end_s",
+        "agents_on_duty_mean",
+        "agents_busy_mean",
+    ];
+    let checked = |col: usize| -> bool {
+        if col >= m.channels.len() * nm {
+            return true; // pool metrics: staff on duty, busy, cost
+        }
+        let (c, k) = (col / nm, col % nm);
+        c == line || time_axis.contains(&INTERVAL_METRICS[k].key)
+    };
+    let mut later_differs = false;
+    for (a, b) in base.iter().zip(&hire) {
+        assert_eq!(a.day_series.len(), b.day_series.len());
+        for i in (0..30 * width).filter(|i| checked(i % width)) {
+            assert!(
+                same(f64::from(a.day_series[i]), f64::from(b.day_series[i])),
+                "replication {}: day {}, column {} of {width}: {} vs {} before the hire",
+                a.replication,
+                i / width,
+                i % width,
+                a.day_series[i],
+                b.day_series[i]
+            );
+        }
+        later_differs |= a.day_series[30 * width..] != b.day_series[30 * width..];
+    }
+    assert!(later_differs, "the hire changed nothing after day 30");
+}
+
+fn arm(name: &str, loaded: &LoadedScenario, variant: Option<&str>, n: u64) -> Arm {
+    let m = model(loaded, variant);
+    Arm {
+        name: name.into(),
+        description: String::new(),
+        changes: Vec::new(),
+        records: records(&m, n),
+        model: m,
+    }
+}
+
+fn settings() -> RiskSettings {
+    RiskSettings {
+        days_below: 5.0,
+        backlog_over: 100.0,
+    }
+}
+
+#[test]
+fn paired_intervals_are_narrower_than_unpaired_ones_on_a_staffing_change() {
+    let loaded = fixture();
+    let n = 30;
+    let arms = vec![
+        arm("base", &loaded, None, n),
+        arm("two_more", &loaded, Some("two_more"), n),
+    ];
+    let cmp = compare::compare(arms, settings());
+    let i = cmp
+        .kpis
+        .iter()
+        .position(|k| k.id() == "channel.line.service_level")
+        .unwrap();
+    let p = cmp.paired[0][i];
+    assert_eq!(cmp.kpis[i].better, Better::Higher);
+    // The measured variance ratio: Var(d) / (Var(a) + Var(b)).
+    assert!(
+        p.variance_ratio < 0.5,
+        "variance ratio {}",
+        p.variance_ratio
+    );
+    // The unpaired (Welch-style) half-width from the two arms' own spreads.
+    let (a, b) = (cmp.stats[0][i], cmp.stats[1][i]);
+    let unpaired = (a.ci95.powi(2) + b.ci95.powi(2)).sqrt();
+    assert!(
+        p.diff.ci95 < 0.75 * unpaired,
+        "paired {} vs unpaired {unpaired}",
+        p.diff.ci95
+    );
+    assert!(p.significant && p.diff.mean > 0.0);
+    assert_eq!(p.share_better, 1.0);
+    // More staff cost more, and the frontier keeps both (cheaper or better).
+    assert!(cmp.risk[1].total_cost.mean > cmp.risk[0].total_cost.mean);
+    assert_eq!(cmp.frontier, vec![true, true]);
+}
+
+fn surgesim() -> Command {
+    let mut c = Command::cargo_bin("surgesim").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn compare_writes_its_files_and_is_identical_on_one_or_two_threads() {
+    let dir = tempdir();
+    let run = |threads: &str, out: &Path| {
+        surgesim()
+            .args([
+                "compare",
+                "tests/fixtures/crn.toml",
+                "-n",
+                "6",
+                "-q",
+                "-j",
+                threads,
+            ])
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run("1", &a);
+    run("2", &b);
+    for f in [
+        "compare.json",
+        "compare.csv",
+        "compare_risk.csv",
+        "report.html",
+    ] {
+        let x = std::fs::read(a.join(f)).unwrap();
+        assert!(!x.is_empty(), "{f} is empty");
+        assert_eq!(
+            x,
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} depends on the threads"
+        );
+    }
+    let csv = std::fs::read_to_string(a.join("compare.csv")).unwrap();
+    assert!(csv.starts_with("arm,scope,name,kpi,unit,better,mean,ci95_halfwidth"));
+    for arm in ["base", "same", "hire_from_day30", "two_more"] {
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with(&format!("{arm},channel,line,service_level,")))
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["replications_per_arm"], 6);
+    assert_eq!(json["arms"].as_array().unwrap().len(), 4);
+    let html = std::fs::read_to_string(a.join("report.html")).unwrap();
+    for id in [
+        "id=\"ranking\"",
+        "id=\"differences\"",
+        "id=\"risk\"",
+        "<svg",
+    ] {
+        assert!(html.contains(id), "report.html lacks {id}");
+    }
+    for chart in [
+        "compare_cost_service",
+        "compare_line_service_level",
+        "compare_line_sl_difference",
+        "compare_mail_backlog",
+    ] {
+        assert!(
+            a.join("charts").join(format!("{chart}.svg")).exists(),
+            "{chart}"
+        );
+        assert!(
+            a.join("charts").join(format!("{chart}.png")).exists(),
+            "{chart}"
+        );
+    }
+}
+
+#[test]
+fn sequential_stopping_stops_and_reproduces_for_the_same_seed() {
+    let dir = tempdir();
+    let run = |out: &Path| -> String {
+        let o = surgesim()
+            .args([
+                "compare",
+                "tests/fixtures/crn.toml",
+                "--variants",
+                "two_more",
+                "-n",
+                "5",
+                "--precision",
+                "line.service_level=0.02",
+                "--max-replications",
+                "400",
+                "--no-charts",
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(o).unwrap()
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let text = run(&a);
+    assert!(text.contains("stopped after"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("compare.json")).unwrap()).unwrap();
+    let n = json["replications_per_arm"].as_u64().unwrap();
+    assert!(n > 5 && n < 400, "{n} replications");
+    // The half-width reached the target.
+    let row = std::fs::read_to_string(a.join("compare.csv"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("two_more,channel,line,service_level,"))
+        .unwrap()
+        .to_string();
+    let half: f64 = row.split(',').nth(13).unwrap().parse().unwrap();
+    assert!(half <= 0.02, "{row}");
+    run(&b);
+    assert_eq!(
+        std::fs::read(a.join("compare.csv")).unwrap(),
+        std::fs::read(b.join("compare.csv")).unwrap()
+    );
+}
+
+#[test]
+fn two_scenario_files_can_be_compared() {
+    let dir = tempdir();
+    let out = surgesim()
+        .args([
+            "compare",
+            "tests/fixtures/crn.toml",
+            "tests/fixtures/tiny.toml",
+            "-n",
+            "3",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("tiny − crn"), "{text}");
+}
+
+#[test]
+fn bad_variants_are_input_errors_with_lines_and_hints() {
+    let dir = tempdir();
+    let out = surgesim()
+        .args([
+            "compare",
+            "tests/fixtures/crn.toml",
+            "--variants",
+            "two_mor",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("no variant `two_mor`") && err.contains("did you mean `two_more`"),
+        "{err}"
+    );
+
+    let text = std::fs::read_to_string("tests/fixtures/crn.toml").unwrap()
+        + "\n[variants.typo]\npools.teem.headcount = 3\n";
+    let f = dir.path().join("typo.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = surgesim()
+        .arg("check")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("variants.typo.pools.teem") && err.contains("did you mean `team`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":82:") || err.contains(":83:") || err.contains(":84:"),
+        "no line: {err}"
+    );
+
+    let text = std::fs::read_to_string("tests/fixtures/tiny.toml").unwrap();
+    let f = dir.path().join("none.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = surgesim()
+        .arg("compare")
+        .arg(&f)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("declares no variants")
+    );
+}
