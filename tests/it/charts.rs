@@ -33,10 +33,33 @@ fn a_run_draws_svg_and_png_charts_with_text_and_ink() {
     ] {
         assert!(svg.contains(text), "the SVG lacks `{text}`");
     }
+    // Every SVG is well-formed XML with an <svg> root and text in it.
+    let mut n_svg = 0;
+    for entry in std::fs::read_dir(&charts).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "svg") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let doc = roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{} does not parse: {e}", p.display()));
+            assert_eq!(doc.root_element().tag_name().name(), "svg");
+            assert!(
+                doc.descendants().any(|n| n.has_tag_name("text")),
+                "{} has no text",
+                p.display()
+            );
+            n_svg += 1;
+        }
+    }
+    assert!(n_svg >= 25, "{n_svg} SVG charts");
     // Every channel and pool has its charts, and the cost chart exists.
     for name in [
         "hotline_offered",
         "hotline_backlog",
+        "hotline_wait",
+        "hotline_lost",
+        "hotline_recovery",
+        "hotline_peak_backlog",
+        "desk_lost",
         "inbox_backlog",
         "desk_service_level",
         "phone_team_staff",
@@ -109,4 +132,68 @@ fn the_build_has_no_system_font_libraries() {
     for bad in ["font-kit", "fontconfig", "freetype"] {
         assert!(!tree.contains(bad), "`{bad}` is in the build");
     }
+}
+
+#[test]
+fn format_chooses_the_outputs() {
+    let dir = tempdir();
+    let csv_only = dir.path().join("csv");
+    surgesim()
+        .args([
+            "run",
+            "tests/fixtures/tiny.toml",
+            "-q",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&csv_only)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&csv_only)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "actions.csv",
+            "days.csv",
+            "intervals.csv",
+            "replications.csv",
+            "summary.csv"
+        ]
+    );
+    let report_only = dir.path().join("report");
+    surgesim()
+        .args([
+            "run",
+            "tests/fixtures/tiny.toml",
+            "-q",
+            "--format",
+            "report,json",
+            "--out",
+        ])
+        .arg(&report_only)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    assert!(report_only.join("summary.json").exists());
+    assert!(!report_only.join("summary.csv").exists());
+    assert!(!report_only.join("charts").exists());
+    let html = std::fs::read_to_string(report_only.join("report.html")).unwrap();
+    assert!(html.contains("<svg"), "the report has its charts inline");
+    // A misspelt format is a usage error that lists the valid ones.
+    let out = surgesim()
+        .args(["run", "-q", "--format", "pdf", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("csv") && err.contains("report"), "{err}");
 }
