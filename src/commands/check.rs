@@ -22,6 +22,25 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<(), CommandError> 
     out.write_all(text.as_bytes()).map_err(stdout_err)
 }
 
+/// Loads and compiles variant `name`; every problem names the variant.
+pub fn compile_variant(
+    loaded: &LoadedScenario,
+    name: &str,
+) -> Result<(LoadedScenario, Model), crate::scenario::Diagnostics> {
+    let l = loaded.variant(name)?;
+    match compile_loaded(&l) {
+        Ok(m) => Ok((l, m)),
+        Err(mut d) => {
+            for item in &mut d.items {
+                if !item.message.starts_with("in variant") {
+                    item.message = format!("in variant `{name}`: {}", item.message);
+                }
+            }
+            Err(d)
+        }
+    }
+}
+
 /// Compiles every variant of the scenario; lists them, or reports all
 /// their problems at once.
 pub fn check_variants(loaded: &LoadedScenario) -> Result<String, CommandError> {
@@ -32,10 +51,7 @@ pub fn check_variants(loaded: &LoadedScenario) -> Result<String, CommandError> {
     let mut problems: Option<crate::scenario::Diagnostics> = None;
     let _ = writeln!(s, "\nvariants (compare them with `surgesim compare`):");
     for v in &loaded.variants {
-        match loaded
-            .variant(&v.name)
-            .and_then(|l| compile_loaded(&l).map(|_| ()))
-        {
+        match compile_variant(loaded, &v.name).map(|_| ()) {
             Ok(()) => {
                 let what = if v.description.is_empty() {
                     String::new()

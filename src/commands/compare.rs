@@ -78,12 +78,18 @@ fn plans(args: &CompareArgs) -> Result<Vec<Plan>, CommandError> {
         ));
     }
     for name in names {
-        let l = loaded.variant(&name)?;
+        if out.iter().any(|p| p.name == name) {
+            return Err(CommandError::usage(
+                "--variants",
+                format!("`{name}` is named twice"),
+            ));
+        }
+        let (_, model) = super::check::compile_variant(&loaded, &name)?;
         let info = loaded.variants.iter().find(|v| v.name == name);
         out.push(Plan {
             description: info.map(|v| v.description.clone()).unwrap_or_default(),
             changes: info.map(|v| v.changes.clone()).unwrap_or_default(),
-            model: compile_loaded(&l)?,
+            model,
             name,
         });
     }

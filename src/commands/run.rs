@@ -48,11 +48,11 @@ fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError
 
 /// Runs the command; the table goes to `out`.
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
-    let mut loaded = load_scenario(args.scenario.as_ref())?;
-    if let Some(v) = &args.variant {
-        loaded = loaded.variant(v)?;
-    }
-    let mut model = compile_loaded(&loaded)?;
+    let loaded = load_scenario(args.scenario.as_ref())?;
+    let mut model = match &args.variant {
+        Some(v) => super::check::compile_variant(&loaded, v)?.1,
+        None => compile_loaded(&loaded)?,
+    };
     if let Some(v) = &args.variant {
         model.name = format!("{} — variant {v}", model.name);
     }

@@ -213,7 +213,10 @@ fn merge<'i>(
                     )),
                     _ => {
                         let _ = existing_span;
-                        *existing = value.clone();
+                        // Key and value from the variant, so that problems
+                        // with the new value point at the variant's line.
+                        base.remove(k.as_str());
+                        base.insert(key.clone(), value.clone());
                     }
                 }
             }

@@ -388,6 +388,28 @@ fn bad_variants_are_input_errors_with_lines_and_hints() {
         "no line: {err}"
     );
 
+    // A bad value in a variant is reported at the variant's line, naming it.
+    let base = std::fs::read_to_string("tests/fixtures/crn.toml").unwrap();
+    let line = base.lines().count() + 3;
+    let text = base + "\n[variants.none_hired]\nactions.hire_day30.count = 0\n";
+    let f = dir.path().join("zero.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = surgesim()
+        .arg("check")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains(&format!(
+            ":{line}: actions[0].count: in variant `none_hired`"
+        )),
+        "{err}"
+    );
+
     let text = std::fs::read_to_string("tests/fixtures/tiny.toml").unwrap();
     let f = dir.path().join("none.toml");
     std::fs::write(&f, text).unwrap();

@@ -9,6 +9,7 @@ mod conservation;
 mod demand;
 mod determinism;
 mod erlang_validation;
+mod library;
 mod service;
 mod snapshots;
 mod util;
