@@ -1286,13 +1286,16 @@ impl Checker<'_> {
                 );
             }
             ids.push(&a.id);
-            let enabled = match &a.plan {
-                None => true,
-                Some(p) => match self.resolve(&format!("{path}.plan"), "plan", p, &plan_names) {
-                    Some(_) => sc.plans[p].enabled,
-                    None => false,
-                },
-            };
+            let enabled = a.enabled
+                && match &a.plan {
+                    None => true,
+                    Some(p) => {
+                        match self.resolve(&format!("{path}.plan"), "plan", p, &plan_names) {
+                            Some(_) => sc.plans[p].enabled,
+                            None => false,
+                        }
+                    }
+                };
             self.action_keys(&path, a);
             let start_date = self.start_date;
             let date_s = |d: &crate::scenario::Date| {

@@ -168,6 +168,9 @@ pub struct Action {
     /// The plan it belongs to (absent: always on).
     #[serde(default)]
     pub plan: Option<String>,
+    /// `false` leaves the action out (a variant can switch one action off).
+    #[serde(default = "yes")]
+    pub enabled: bool,
     /// Decided on this date (00:00).
     #[serde(default)]
     pub at: Option<Date>,
@@ -1024,4 +1027,8 @@ impl<'de> Deserialize<'de> for Date {
         }
         deserializer.deserialize_any(DateVisitor)
     }
+}
+
+fn yes() -> bool {
+    true
 }

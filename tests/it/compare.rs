@@ -429,3 +429,33 @@ fn bad_variants_are_input_errors_with_lines_and_hints() {
             .contains("declares no variants")
     );
 }
+
+#[test]
+fn a_variant_can_switch_one_action_off() {
+    // The plan switched on but its only action switched off: the same as
+    // the base, replication by replication.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crn.toml"),
+    )
+    .unwrap()
+        + "\n[variants.plan_on_action_off]\nplans.extra.enabled = true\nactions.hire_day30.enabled = false\n";
+    let loaded =
+        surgesim::scenario::parse_str(&text, "crn+", std::path::PathBuf::from(".")).unwrap();
+    let base = records(&model(&loaded, None), 3);
+    let off = records(&model(&loaded, Some("plan_on_action_off")), 3);
+    let on = records(&model(&loaded, Some("hire_from_day30")), 3);
+    for ((a, b), c) in base.iter().zip(&off).zip(&on) {
+        assert!(
+            all_kpis(a)
+                .iter()
+                .zip(all_kpis(b))
+                .all(|(x, y)| same(*x, y))
+        );
+        assert!(
+            all_kpis(a)
+                .iter()
+                .zip(all_kpis(c))
+                .any(|(x, y)| !same(*x, y))
+        );
+    }
+}
