@@ -485,8 +485,17 @@ pub fn draw<DB: DrawingBackend>(
                 .fold(0.0f64, f64::max)
                 .max(1e-9)
                 * 1.08;
-            let mut cc =
-                frame(root, title, "date", y_label, 0.0..nd, top, s, &date_label).map_err(err)?;
+            let mut cc = frame(
+                root,
+                title,
+                "date",
+                y_label,
+                0.0..nd,
+                0.0..top,
+                s,
+                &date_label,
+            )
+            .map_err(err)?;
             for (lo, hi, alpha, label) in [
                 (
                     pts(&|st| st.p5),
@@ -543,8 +552,17 @@ pub fn draw<DB: DrawingBackend>(
                 }
             }
             let top = tops.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
-            let mut cc =
-                frame(root, title, "date", y_label, 0.0..nd, top, s, &date_label).map_err(err)?;
+            let mut cc = frame(
+                root,
+                title,
+                "date",
+                y_label,
+                0.0..nd,
+                0.0..top,
+                s,
+                &date_label,
+            )
+            .map_err(err)?;
             let colours = [BLUE, ORANGE, GREEN, SKY, PURPLE, VERMILION, GREY];
             let mut below = vec![0.0f64; n];
             for (j, (label, v)) in layers.iter().enumerate() {
@@ -615,34 +633,17 @@ pub fn draw<DB: DrawingBackend>(
             lo = lo.min(0.0);
             let pad = (hi - lo).max(1e-9) * 0.08;
             let (lo, hi) = (if lo < 0.0 { lo - pad } else { lo }, hi + pad);
-            let mut cc = ChartBuilder::on(root)
-                .caption(title.as_str(), (FAMILY, (18 * s) as f64).into_font())
-                .margin(12 * s)
-                .margin_right(28 * s)
-                .x_label_area_size(36 * s)
-                .y_label_area_size(64 * s)
-                .build_cartesian_2d(0.0..nd, lo..hi)
-                .map_err(err)?;
-            let top = hi;
-            let y_fmt = move |y: &f64| {
-                if top - lo >= 20.0 {
-                    group(*y)
-                } else {
-                    format!("{y:.1}")
-                }
-            };
-            cc.configure_mesh()
-                .x_labels(8)
-                .y_labels(6)
-                .x_label_formatter(&date_label)
-                .y_label_formatter(&y_fmt)
-                .x_desc("date")
-                .y_desc(y_label.as_str())
-                .label_style((FAMILY, (12 * s) as f64).into_font())
-                .axis_desc_style((FAMILY, (13 * s) as f64).into_font())
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(err)?;
+            let mut cc = frame(
+                root,
+                title,
+                "date",
+                y_label,
+                0.0..nd,
+                lo..hi,
+                s,
+                &date_label,
+            )
+            .map_err(err)?;
             if let Some((r, label)) = reference {
                 let r = *r;
                 cc.draw_series(LineSeries::new(
@@ -725,27 +726,9 @@ pub fn draw<DB: DrawingBackend>(
             };
             let (x0, x1) = range(&mut xs.into_iter());
             let (y0, y1) = range(&mut ys.into_iter());
-            let mut cc = ChartBuilder::on(root)
-                .caption(title.as_str(), (FAMILY, (18 * s) as f64).into_font())
-                .margin(12 * s)
-                .margin_right(28 * s)
-                .x_label_area_size(36 * s)
-                .y_label_area_size(64 * s)
-                .build_cartesian_2d(x0..x1, y0..y1)
-                .map_err(err)?;
             let x_fmt = |x: &f64| group(*x);
-            let y_fmt = |y: &f64| format!("{y:.1}");
-            cc.configure_mesh()
-                .x_labels(6)
-                .y_labels(6)
-                .x_label_formatter(&x_fmt)
-                .y_label_formatter(&y_fmt)
-                .x_desc(x_label.as_str())
-                .y_desc(y_label.as_str())
-                .label_style((FAMILY, (12 * s) as f64).into_font())
-                .axis_desc_style((FAMILY, (13 * s) as f64).into_font())
-                .draw()
-                .map_err(err)?;
+            let mut cc =
+                frame(root, title, x_label, y_label, x0..x1, y0..y1, s, &x_fmt).map_err(err)?;
             for p in points {
                 let colour = if p.highlight { BLUE } else { GREY };
                 for seg in [
@@ -841,7 +824,7 @@ pub fn draw<DB: DrawingBackend>(
                 x_label,
                 "replications",
                 start..end,
-                top,
+                0.0..top,
                 s,
                 &fmt,
             )
@@ -884,10 +867,11 @@ fn frame<'a, DB: DrawingBackend>(
     x_desc: &str,
     y_desc: &str,
     x: std::ops::Range<f64>,
-    top: f64,
+    y: std::ops::Range<f64>,
     s: u32,
     x_label: &dyn Fn(&f64) -> String,
 ) -> Result<Frame<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let span = y.end - y.start;
     let text = |size: u32| (FAMILY, (size * s) as f64).into_font();
     let mut cc = ChartBuilder::on(root)
         .caption(title, text(18))
@@ -895,11 +879,11 @@ fn frame<'a, DB: DrawingBackend>(
         .margin_right(28 * s)
         .x_label_area_size(36 * s)
         .y_label_area_size(64 * s)
-        .build_cartesian_2d(x, 0.0..top)?;
+        .build_cartesian_2d(x, y)?;
     let y_fmt = |y: &f64| {
-        if top >= 20.0 {
+        if span >= 20.0 {
             group(*y)
-        } else if top >= 2.0 {
+        } else if span >= 2.0 {
             format!("{y:.1}")
         } else {
             format!("{y:.2}")

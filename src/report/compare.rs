@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::charts::{self, Chart, Line, NamedChart, Point};
-use super::html::{CSS, esc};
+use super::html::{CSS, esc, figures};
 use super::num;
 use super::table::group_thousands;
 use crate::compare::{Better, Comparison, KpiRef, Scope};
@@ -830,23 +830,7 @@ pub fn html(cmp: &Comparison, charts: &[super::DrawnChart], stop_note: &str) -> 
 
     if !charts.is_empty() {
         let _ = writeln!(h, "<h2>Charts</h2>");
-        let mut section = "";
-        for c in charts {
-            if c.section != section {
-                if !section.is_empty() {
-                    let _ = writeln!(h, "</div>");
-                }
-                section = &c.section;
-                let _ = writeln!(h, "<h3>{}</h3>\n<div class=\"grid\">", esc(section));
-            }
-            let _ = writeln!(
-                h,
-                "<figure id=\"chart-{}\">{}</figure>",
-                esc(&c.name),
-                c.svg
-            );
-        }
-        let _ = writeln!(h, "</div>");
+        h.push_str(&figures(charts));
     }
     if !base.sources.is_empty() {
         let _ = writeln!(h, "<h2>Notes and sources</h2>\n<ul class=\"sources\">");

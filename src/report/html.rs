@@ -69,6 +69,31 @@ th:first-child,td:first-child{text-align:left}thead th{background:#eef4fa}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:.5em 1em}
 ul.sources li{margin:.2em 0}";
 
+/// Inline SVG charts, a heading and a grid per section.
+pub(crate) fn figures(charts: &[super::DrawnChart]) -> String {
+    let mut h = String::new();
+    let mut section = "";
+    for c in charts {
+        if c.section != section {
+            if !section.is_empty() {
+                let _ = writeln!(h, "</div>");
+            }
+            section = &c.section;
+            let _ = writeln!(h, "<h3>{}</h3>\n<div class=\"grid\">", esc(section));
+        }
+        let _ = writeln!(
+            h,
+            "<figure id=\"chart-{}\">{}</figure>",
+            esc(&c.name),
+            c.svg
+        );
+    }
+    if !charts.is_empty() {
+        let _ = writeln!(h, "</div>");
+    }
+    h
+}
+
 /// The bytes of `report.html`, with `charts` inlined (SVG), grouped by
 /// section.
 pub fn report(
@@ -175,23 +200,7 @@ pub fn report(
             h,
             "<h2>Over time</h2>\n<p class=\"muted\">Per day: the median across replications, with P25–P75 (dark) and P5–P95 (light) bands; grey lines mark the day actions took effect (median over the replications in which they fired). Histograms show how one result varies across replications.</p>"
         );
-        let mut section = "";
-        for c in charts {
-            if c.section != section {
-                if !section.is_empty() {
-                    let _ = writeln!(h, "</div>");
-                }
-                section = &c.section;
-                let _ = writeln!(h, "<h3>{}</h3>\n<div class=\"grid\">", esc(section));
-            }
-            let _ = writeln!(
-                h,
-                "<figure id=\"chart-{}\">{}</figure>",
-                esc(&c.name),
-                c.svg
-            );
-        }
-        let _ = writeln!(h, "</div>");
+        h.push_str(&figures(charts));
     }
 
     // Actions.
