@@ -119,11 +119,7 @@ pub fn describe(model: &Model) -> String {
     }
     for (c, ch) in model.channels.iter().enumerate() {
         let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
-        let kind = match ch.kind {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "e-mail",
-            ChannelKind::Desk => "desk",
-        };
+        let kind = ch.kind.word();
         let _ = writeln!(s, "\nchannel {} ({kind})", ch.name);
         match ch.kind {
             ChannelKind::Phone => {

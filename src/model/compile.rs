@@ -2354,11 +2354,7 @@ fn snake(name: &str) -> String {
 }
 
 fn kind_name(kind: ChannelKind) -> &'static str {
-    match kind {
-        ChannelKind::Phone => "phone",
-        ChannelKind::Email => "e-mail",
-        ChannelKind::Desk => "desk",
-    }
+    kind.word()
 }
 
 /// A constant rate while `open`.

@@ -190,11 +190,7 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
             .collect()
     };
     for (c, ch) in model.channels.iter().enumerate() {
-        let kind = match ch.kind {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "e-mail",
-            ChannelKind::Desk => "desk",
-        };
+        let kind = ch.kind.word();
         let markers = markers_for(&|e| effect_on_pool_or_channel(model, e, None, Some(c)));
         let section = format!("{} ({kind})", ch.name);
         out.push(NamedChart {

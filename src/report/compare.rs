@@ -466,6 +466,19 @@ fn mean_by_day(reps: &[Vec<f64>]) -> Vec<f64> {
         .collect()
 }
 
+/// One line per arm: a channel metric's daily mean across replications.
+fn arm_lines(cmp: &Comparison, channel: &str, key: &str) -> Vec<Line> {
+    cmp.arms
+        .iter()
+        .enumerate()
+        .map(|(a, arm)| Line {
+            label: arm.name.clone(),
+            values: mean_by_day(&daily(cmp, a, channel, key)),
+            band: None,
+        })
+        .collect()
+}
+
 /// The comparison charts.
 pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
     let base = &cmp.arms[0].model;
@@ -507,22 +520,9 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
         return out;
     }
     for ch in &base.channels {
-        let kind = match ch.kind {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "e-mail",
-            ChannelKind::Desk => "desk",
-        };
+        let kind = ch.kind.word();
         let section = format!("{} ({kind})", ch.name);
-        let lines = cmp
-            .arms
-            .iter()
-            .enumerate()
-            .map(|(a, arm)| Line {
-                label: arm.name.clone(),
-                values: mean_by_day(&daily(cmp, a, &ch.name, "service_level")),
-                band: None,
-            })
-            .collect();
+        let lines = arm_lines(cmp, &ch.name, "service_level");
         out.push(NamedChart {
             section: section.clone(),
             name: format!("compare_{}_service_level", ch.name),
@@ -578,16 +578,7 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
             });
         }
         if ch.kind == ChannelKind::Email {
-            let lines = cmp
-                .arms
-                .iter()
-                .enumerate()
-                .map(|(a, arm)| Line {
-                    label: arm.name.clone(),
-                    values: mean_by_day(&daily(cmp, a, &ch.name, "backlog_end_contacts")),
-                    band: None,
-                })
-                .collect();
+            let lines = arm_lines(cmp, &ch.name, "backlog_end_contacts");
             out.push(NamedChart {
                 section,
                 name: format!("compare_{}_backlog", ch.name),

@@ -144,11 +144,7 @@ pub fn report(
     );
     for (c, ch) in model.channels.iter().enumerate() {
         let k = |key: &str| sm.channel_kpis[c][index_of(CHANNEL_KPIS, key).expect("a KPI")];
-        let kind = match ch.kind {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "e-mail",
-            ChannelKind::Desk => "desk",
-        };
+        let kind = ch.kind.word();
         let name = format!("{} ({kind})", esc(&ch.name));
         let sl = k("service_level");
         let (m, ci) = interval(&sl, pct);

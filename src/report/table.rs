@@ -108,11 +108,7 @@ fn channel_rows(kind: ChannelKind) -> &'static [(&'static str, &'static str, Fmt
 pub fn render(model: &Model, result: &RunResult) -> String {
     let mut rows: Vec<[String; 3]> = Vec::new();
     for (c, ch) in model.channels.iter().enumerate() {
-        let kind = match ch.kind {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "e-mail",
-            ChannelKind::Desk => "desk",
-        };
+        let kind = ch.kind.word();
         rows.push([
             format!("{} ({kind})", ch.name),
             "mean".into(),

@@ -368,6 +368,17 @@ pub enum ChannelKind {
     Desk,
 }
 
+impl ChannelKind {
+    /// The word for people: `phone`, `e-mail`, `desk`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ChannelKind::Phone => "phone",
+            ChannelKind::Email => "e-mail",
+            ChannelKind::Desk => "desk",
+        }
+    }
+}
+
 /// A `[channels.ID]` table. Which keys apply depends on `kind`; the model
 /// compiler rejects keys that do not apply to the kind.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
