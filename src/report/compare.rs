@@ -131,14 +131,7 @@ pub fn table(cmp: &Comparison) -> String {
         format!("total cost ({cur})"),
         "overall service level"
     );
-    let mut order: Vec<usize> = (0..cmp.arms.len()).collect();
-    order.sort_by(|&a, &b| {
-        cmp.risk[a]
-            .total_cost
-            .mean
-            .total_cmp(&cmp.risk[b].total_cost.mean)
-    });
-    for a in order {
+    for a in by_cost(cmp) {
         let r = &cmp.risk[a];
         let met = targets_met(cmp, a);
         let _ = writeln!(
@@ -204,6 +197,18 @@ pub fn table(cmp: &Comparison) -> String {
         }
     }
     s
+}
+
+/// Arm indices from the cheapest to the dearest (mean total cost).
+fn by_cost(cmp: &Comparison) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cmp.arms.len()).collect();
+    order.sort_by(|&a, &b| {
+        cmp.risk[a]
+            .total_cost
+            .mean
+            .total_cmp(&cmp.risk[b].total_cost.mean)
+    });
+    order
 }
 
 /// Channels whose mean service level meets its target in arm `a`.
@@ -685,14 +690,7 @@ pub fn html(cmp: &Comparison, charts: &[super::DrawnChart], stop_note: &str) -> 
         "<h2>Ranking by cost</h2>\n<p class=\"muted\">Highlighted: the cost-efficient frontier, arms that no other arm beats on both total cost and the share of contacts answered within their channel's threshold. Mean and 95 % interval.</p>\n<table id=\"ranking\"><thead><tr><th>arm</th><th>total cost ({})</th><th>cost per handled contact</th><th>answered within threshold, all channels</th><th>targets met</th></tr></thead><tbody>",
         esc(cur)
     );
-    let mut order: Vec<usize> = (0..cmp.arms.len()).collect();
-    order.sort_by(|&a, &b| {
-        cmp.risk[a]
-            .total_cost
-            .mean
-            .total_cmp(&cmp.risk[b].total_cost.mean)
-    });
-    for a in order {
+    for a in by_cost(cmp) {
         let r = &cmp.risk[a];
         let _ = writeln!(
             h,
