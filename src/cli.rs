@@ -29,9 +29,10 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario (Monte Carlo) and write the results.
     ///
-    /// Prints the main KPIs with 95 % confidence intervals and writes
-    /// summary.json, summary.csv, replications.csv, intervals.csv and
-    /// days.csv into the output folder. Without a scenario file it runs the
+    /// Prints the main KPIs with 95 % confidence intervals and their spread
+    /// across replications, and writes summary.json, summary.csv,
+    /// replications.csv, intervals.csv, days.csv, weeks.csv, actions.csv,
+    /// charts and report.html into the output folder. Without a scenario file it runs the
     /// bundled crisis scenario (a migration agency's phone line, e-mail
     /// inbox and desk in a Ukraine-2022-style influx, 120 days).
     Run(RunArgs),
@@ -159,7 +160,8 @@ pub struct RunArgs {
 /// An output kind of `run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// summary.csv, replications.csv, intervals.csv, days.csv, actions.csv.
+    /// summary.csv, replications.csv, intervals.csv, days.csv, weeks.csv,
+    /// actions.csv.
     Csv,
     /// summary.json.
     Json,

@@ -47,6 +47,8 @@ pub fn better(key: &str) -> Better {
         "overall_service_level",
         "answered_contacts",
         "callbacks_kept_share",
+        "service_level_with_callbacks",
+        "target_met",
         "handled_contacts",
     ];
     const LOWER: &[&str] = &[
@@ -54,6 +56,16 @@ pub fn better(key: &str) -> Better {
         "blocked_contacts",
         "turned_away_contacts",
         "waiting_at_end_contacts",
+        "late_at_end_contacts",
+        "waiting_at_end_share",
+        "backlog_clear_days",
+        "callbacks_owed_at_end_contacts",
+        "callback_wait_mean_s",
+        "callback_wait_p90_s",
+        "callback_wait_max_s",
+        "callback_working_wait_mean_s",
+        "callback_working_wait_p90_s",
+        "callback_working_wait_max_s",
         "redial_attempts",
         "switched_out_contacts",
         "unstaffed_contacts",
@@ -129,9 +141,8 @@ pub struct KpiRef {
     kpi: usize,
 }
 
-/// The share of contacts answered within their channel's threshold, all
-/// channels together: Σ service level × (answered + abandoned) ÷
-/// Σ (answered + abandoned).
+/// The share of contacts served on time, all public-facing channels
+/// together (see [`TOTAL_KPIS`]).
 pub const OVERALL_SL: &str = "overall_service_level";
 
 impl KpiRef {
@@ -144,7 +155,6 @@ impl KpiRef {
             Scope::Channel => rec.channel_kpis[i][self.kpi],
             Scope::Topic => rec.topic_kpis[i][self.kpi],
             Scope::Pool => rec.pool_kpis[i][self.kpi],
-            Scope::Total if self.key == OVERALL_SL => overall_service_level(rec),
             Scope::Total => rec.total_kpis[self.kpi],
         }
     }
@@ -156,22 +166,7 @@ impl KpiRef {
 }
 
 fn overall_service_level(rec: &RepRecord) -> f64 {
-    let sl = index_of(CHANNEL_KPIS, "service_level").unwrap_or(0);
-    let ans = index_of(CHANNEL_KPIS, "answered_contacts").unwrap_or(0);
-    let ab = index_of(CHANNEL_KPIS, "abandoned_contacts").unwrap_or(0);
-    let (mut within, mut handled) = (0.0, 0.0);
-    for k in &rec.channel_kpis {
-        let n = k[ans] + k[ab];
-        if n > 0.0 && k[sl].is_finite() {
-            within += k[sl] * n;
-            handled += n;
-        }
-    }
-    if handled > 0.0 {
-        within / handled
-    } else {
-        f64::NAN
-    }
+    index_of(TOTAL_KPIS, OVERALL_SL).map_or(f64::NAN, |k| rec.total_kpis[k])
 }
 
 /// The KPIs every arm is compared on: those of the base's channels, topics
@@ -231,15 +226,6 @@ pub fn kpis(arms: &[Arm]) -> Vec<KpiRef> {
         }
     }
     let all = vec![Some(0); arms.len()];
-    out.push(KpiRef {
-        scope: Scope::Total,
-        name: "all".into(),
-        key: OVERALL_SL,
-        unit: "share",
-        better: Better::Higher,
-        index: all.clone(),
-        kpi: 0,
-    });
     for (k, d) in TOTAL_KPIS.iter().enumerate() {
         out.push(KpiRef {
             scope: Scope::Total,

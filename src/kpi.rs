@@ -35,7 +35,7 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     def(
         "answered_contacts",
         "contacts",
-        "offered attempts that reached an agent",
+        "offered attempts answered live by an agent (on a phone line: callbacks apart, see callbacks_made_contacts)",
     ),
     def(
         "abandoned_contacts",
@@ -55,7 +55,22 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     def(
         "waiting_at_end_contacts",
         "contacts",
-        "offered attempts still waiting when the horizon ended; offered = answered + abandoned + blocked + turned away + waiting at end",
+        "offered attempts still waiting (live queue or backlog; callbacks owed apart) when the horizon ended; offered = answered + abandoned + blocked + turned away + waiting at end + callback requests",
+    ),
+    def(
+        "late_at_end_contacts",
+        "contacts",
+        "of those, waiting longer than the service-level threshold already (on the channel's clock): certain to miss it, and counted as late in service_level",
+    ),
+    def(
+        "waiting_at_end_share",
+        "share",
+        "waiting at the end ÷ offered: the share of the measured period's arrivals not yet answered when it ended",
+    ),
+    def(
+        "backlog_clear_days",
+        "days",
+        "days the live queue or backlog left at the end would take to clear at the channel's throughput (services started) of the last four weeks; 0 when nothing waits; undefined when work waits and nothing was handled",
     ),
     def(
         "redial_attempts",
@@ -83,14 +98,54 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
         "new contacts answered by online information instead (deflection actions); not in first_attempts",
     ),
     def(
-        "callback_contacts",
+        "callback_requests_contacts",
         "contacts",
-        "offered phone calls whose caller accepted a callback (they count as answered when called back, with the wait until then)",
+        "offered phone calls whose caller accepted a callback and left the line; they are neither answered nor waiting in the live figures",
+    ),
+    def(
+        "callbacks_made_contacts",
+        "contacts",
+        "callback requests called back within the horizon",
+    ),
+    def(
+        "callbacks_owed_at_end_contacts",
+        "contacts",
+        "callback requests not yet called back when the horizon ended; requests = made + owed at the end",
     ),
     def(
         "callbacks_kept_share",
         "share",
-        "callbacks made within the promised time ÷ callbacks accepted",
+        "callbacks made within the promised time ÷ (callbacks made + callbacks owed at the end past their promise)",
+    ),
+    def(
+        "callback_wait_mean_s",
+        "seconds",
+        "mean calendar time from the request to the call back, of the callbacks made (nights and weekends included)",
+    ),
+    def(
+        "callback_wait_p90_s",
+        "seconds",
+        "90th percentile of the calendar time from the request to the call back",
+    ),
+    def(
+        "callback_wait_max_s",
+        "seconds",
+        "longest calendar time from the request to the call back",
+    ),
+    def(
+        "callback_working_wait_mean_s",
+        "seconds",
+        "mean working time (while the line is open) from the request to the call back",
+    ),
+    def(
+        "callback_working_wait_p90_s",
+        "seconds",
+        "90th percentile of the working time from the request to the call back",
+    ),
+    def(
+        "callback_working_wait_max_s",
+        "seconds",
+        "longest working time from the request to the call back",
     ),
     def(
         "unstaffed_contacts",
@@ -105,12 +160,12 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     def(
         "service_level",
         "share",
-        "answered within the threshold ÷ (answered + abandoned); the contact-centre convention",
+        "live contacts answered within the threshold ÷ (answered + abandoned + still waiting at the end past the threshold); the contact-centre convention, with work left waiting too long counted as late; callbacks are not in it",
     ),
     def(
         "service_level_offered",
         "share",
-        "answered within the threshold ÷ offered (blocked and abandoned count as failures)",
+        "live contacts answered within the threshold ÷ live attempts offered (offered − callback requests; blocked, abandoned, turned away and still waiting count as failures)",
     ),
     def(
         "service_level_answered",
@@ -125,14 +180,24 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     def("p_abandon", "share", "abandoned ÷ offered"),
     def("p_block", "share", "blocked ÷ offered"),
     def(
+        "service_level_with_callbacks",
+        "share",
+        "(live contacts answered within the threshold + callbacks made within their promise) ÷ (answered + abandoned + late at the end + callbacks made + callbacks owed at the end past their promise): a callback counts as on time when its promise is kept",
+    ),
+    def(
+        "target_met",
+        "share",
+        "1 in a replication whose service_level reached the channel's target and whose end backlog clears within the threshold time (backlog_clear_days; business-clock thresholds taken as working weeks of the business hours), else 0; its mean is the share of replications that met the target",
+    ),
+    def(
         "asa_s",
         "seconds",
-        "average speed of answer: mean wait of answered attempts, zero waits included",
+        "average speed of answer: mean wait of live contacts answered, zero waits included (callbacks apart)",
     ),
     def(
         "wait_max_s",
         "seconds",
-        "longest wait of an answered attempt",
+        "longest wait of a live contact answered",
     ),
     def(
         "mean_wait_abandoned_s",
@@ -142,17 +207,17 @@ pub const CHANNEL_KPIS: &[KpiDef] = &[
     def(
         "queue_mean_contacts",
         "contacts",
-        "time-average number waiting (for e-mail: the backlog)",
+        "time-average number of live contacts waiting (for e-mail: the backlog; callbacks owed apart)",
     ),
     def(
         "queue_max_contacts",
         "contacts",
-        "largest number waiting at once (for e-mail: the largest backlog)",
+        "largest number of live contacts waiting at once (for e-mail: the largest backlog; callbacks owed apart)",
     ),
     def(
         "agents_busy_mean",
         "agents",
-        "time-average number of agents busy on this channel",
+        "time-average number of agents busy on this channel (callbacks included)",
     ),
     def(
         "capacity_cost",
@@ -249,9 +314,14 @@ pub const TOPIC_KPIS: &[KpiDef] = &[
 /// Pool KPIs over the measured period.
 pub const POOL_KPIS: &[KpiDef] = &[
     def(
+        "agents_on_duty_rostered_mean",
+        "agents",
+        "average number of staff on duty while the pool's own roster is open (its working hours, breaks included): what a planner sees on the floor",
+    ),
+    def(
         "agents_on_duty_mean",
         "agents",
-        "time-average number of staff on duty (busy or idle; absent staff and breaks excluded)",
+        "time-average number of staff on duty over all hours of the measured period, nights and weekends included (busy or idle; absent staff and breaks excluded)",
     ),
     def(
         "agents_busy_mean",
@@ -325,9 +395,14 @@ pub const POOL_KPIS: &[KpiDef] = &[
 /// Per-interval pool series.
 pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
     def(
+        "pool_on_duty_rostered_mean",
+        "agents",
+        "average staff of the pool on duty while its own roster was open in the interval (undefined when it was closed throughout)",
+    ),
+    def(
         "pool_on_duty_mean",
         "agents",
-        "time-average staff of the pool on duty during the interval",
+        "time-average staff of the pool on duty during the whole interval",
     ),
     def(
         "pool_busy_mean",
@@ -371,7 +446,13 @@ pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
     ),
 ];
 
-/// Per-interval channel series (values for one interval of one replication).
+/// Per-interval channel series (values for one interval of one
+/// replication). Names say the attribution: `_by_arrival` and the plain
+/// counts of arrivals (offered, blocked, turned away, callback requests,
+/// closed) count the attempts that arrived in the interval, whatever
+/// became of them later (the cohort view: what became of the people who
+/// came then); `_by_event` counts what happened in the interval (the
+/// workload view: how much work was done then).
 pub const INTERVAL_METRICS: &[KpiDef] = &[
     def(
         "offered_contacts",
@@ -379,42 +460,75 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
         "attempts arriving in the interval that reached the open channel",
     ),
     def(
-        "answered_contacts",
+        "answered_by_arrival_contacts",
         "contacts",
-        "of those, answered (at any later time)",
+        "of those, answered live (at any later time)",
     ),
-    def("abandoned_contacts", "contacts", "of those, abandoned"),
+    def(
+        "abandoned_by_arrival_contacts",
+        "contacts",
+        "of those, abandoned (at any later time)",
+    ),
     def("blocked_contacts", "contacts", "of those, blocked"),
-    def("turned_away_contacts", "contacts", "of those, turned away"),
+    def(
+        "turned_away_contacts",
+        "contacts",
+        "of those, turned away (at the gate, or sent home later)",
+    ),
+    def(
+        "callback_requests_contacts",
+        "contacts",
+        "of those, callers who accepted a callback and left the line",
+    ),
     def(
         "closed_attempts",
         "contacts",
         "attempts arriving in the interval while the channel was closed",
     ),
     def(
+        "handled_by_event_contacts",
+        "contacts",
+        "services that started in the interval, whenever the contact arrived: live answers, e-mails answered, visitors served and callbacks made",
+    ),
+    def(
+        "abandoned_by_event_contacts",
+        "contacts",
+        "contacts that gave up waiting in the interval, whenever they arrived",
+    ),
+    def(
+        "callbacks_made_by_event_contacts",
+        "contacts",
+        "callbacks made in the interval, whenever they were requested",
+    ),
+    def(
         "service_level",
         "share",
-        "answered within the threshold ÷ (answered + abandoned), of the attempts arriving in the interval",
+        "of the live attempts arriving in the interval: answered within the threshold ÷ (answered + abandoned + still waiting at the end of the horizon past the threshold)",
     ),
     def(
         "asa_s",
         "seconds",
-        "mean wait of the answered attempts arriving in the interval",
+        "mean wait of the live attempts arriving in the interval and answered",
     ),
     def(
         "queue_mean_contacts",
         "contacts",
-        "time-average number waiting during the interval",
+        "time-average number of live contacts waiting during the interval (callbacks owed apart)",
     ),
     def(
         "backlog_end_contacts",
         "contacts",
-        "number waiting (the backlog) at the end of the interval",
+        "number of live contacts waiting (the backlog) at the end of the interval",
+    ),
+    def(
+        "callbacks_owed_end_contacts",
+        "contacts",
+        "callbacks requested and not yet made at the end of the interval",
     ),
     def(
         "oldest_age_end_s",
         "seconds",
-        "age of the oldest waiting contact at the end of the interval (0 when none waits)",
+        "age of the oldest live contact waiting at the end of the interval (0 when none waits)",
     ),
     def(
         "agents_on_duty_mean",
@@ -424,7 +538,7 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
     def(
         "agents_busy_mean",
         "agents",
-        "time-average staff busy on this channel",
+        "time-average staff busy on this channel (callbacks included)",
     ),
 ];
 
@@ -433,9 +547,21 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 /// Channel KPI values in [`CHANNEL_KPIS`] order.
+/// Service level of live contacts: answered within the threshold ÷
+/// (answered + abandoned + still waiting at the end past the threshold).
+pub fn live_service_level(k: &Counts) -> f64 {
+    ratio(
+        k.answered_within,
+        k.answered + k.abandoned + k.waiting_late_at_end,
+    )
+}
+
+/// Channel KPI values in [`CHANNEL_KPIS`] order, up to the ones computed
+/// from the interval series (see [`RepRecord::from_outcome`]).
 pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
     let k = &t.counts;
-    let handled = k.answered + k.abandoned;
+    let callbacks_due = k.callbacks_made + k.callbacks_late_at_end;
+    let made = |x: f64| if k.callbacks_made > 0.0 { x } else { f64::NAN };
     vec![
         k.first_attempts,
         k.offered,
@@ -444,21 +570,37 @@ pub fn channel_values(t: &ChannelTotals, measured_s: f64) -> Vec<f64> {
         k.blocked,
         k.turned_away,
         k.waiting_at_end,
+        k.waiting_late_at_end,
+        ratio(k.waiting_at_end, k.offered),
+        f64::NAN, // backlog_clear_days, from the intervals
         k.redials,
         k.switched_in,
         k.switched_out,
         k.appointments,
         k.deflected,
         k.callbacks,
-        ratio(k.callbacks_kept, k.callbacks),
+        k.callbacks_made,
+        k.callbacks_owed_at_end,
+        ratio(k.callbacks_kept, callbacks_due),
+        ratio(k.callback_wait_s, k.callbacks_made),
+        made(t.callback_wait_p90_s),
+        made(t.callback_wait_max_s),
+        ratio(k.callback_wait_working_s, k.callbacks_made),
+        made(t.callback_working_p90_s),
+        made(t.callback_working_max_s),
         k.unstaffed,
         k.closed,
-        ratio(k.answered_within, handled),
-        ratio(k.answered_within, k.offered),
+        live_service_level(k),
+        ratio(k.answered_within, k.offered - k.callbacks),
         ratio(k.answered_within, k.answered),
         ratio(k.offered - k.blocked - k.answered_at_once, k.offered),
         ratio(k.abandoned, k.offered),
         ratio(k.blocked, k.offered),
+        ratio(
+            k.answered_within + k.callbacks_kept,
+            k.answered + k.abandoned + k.waiting_late_at_end + callbacks_due,
+        ),
+        f64::NAN, // target_met, from the intervals
         ratio(k.wait_answered_s, k.answered),
         t.max_wait_s,
         ratio(k.wait_abandoned_s, k.abandoned),
@@ -486,6 +628,7 @@ pub fn topic_values(k: &Counts) -> Vec<f64> {
 pub fn pool_values(t: &PoolTally, measured_s: f64) -> Vec<f64> {
     let staff_cost = t.cost - t.hiring_cost;
     vec![
+        ratio(t.on_duty_area, t.rostered_s),
         ratio(t.on_duty_area, measured_s),
         ratio(t.busy_area, measured_s),
         ratio(t.busy_area, t.on_duty_area),
@@ -506,7 +649,7 @@ pub fn pool_values(t: &PoolTally, measured_s: f64) -> Vec<f64> {
 }
 
 /// Interval metric values in [`INTERVAL_METRICS`] order.
-pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 13] {
+pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 18] {
     let k = &iv.counts;
     [
         k.offered,
@@ -514,11 +657,16 @@ pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 13] {
         k.abandoned,
         k.blocked,
         k.turned_away,
+        k.callbacks,
         k.closed,
-        ratio(k.answered_within, k.answered + k.abandoned),
+        k.handled_event,
+        k.abandoned_event,
+        k.callbacks_made_event,
+        live_service_level(k),
         ratio(k.wait_answered_s, k.answered),
         ratio(iv.queue_area, len_s),
         iv.backlog_end,
+        iv.callbacks_owed_end,
         iv.oldest_age_end_s,
         ratio(iv.on_duty_area, len_s),
         ratio(iv.busy_area, len_s),
@@ -526,8 +674,9 @@ pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 13] {
 }
 
 /// Pool interval values in [`POOL_INTERVAL_METRICS`] order.
-pub fn pool_interval_values(t: &PoolTally, len_s: f64) -> [f64; 9] {
+pub fn pool_interval_values(t: &PoolTally, len_s: f64) -> [f64; 10] {
     [
+        ratio(t.on_duty_area, t.rostered_s),
         ratio(t.on_duty_area, len_s),
         ratio(t.busy_area, len_s),
         ratio(t.busy_area, t.on_duty_area),
@@ -562,6 +711,9 @@ pub struct RepRecord {
     /// The same per day; empty when the reporting interval is longer than a
     /// day.
     pub day_series: Vec<f32>,
+    /// The same per week (7 days from the start; the last week may be
+    /// shorter); empty when the reporting interval is longer than a day.
+    pub week_series: Vec<f32>,
     /// Contingency actions decided or undone, in time order.
     pub firings: Vec<crate::engine::Firing>,
     /// Events the engine processed.
@@ -601,10 +753,33 @@ pub const TOTAL_KPIS: &[KpiDef] = &[
         "currency",
         "total cost ÷ handled contacts",
     ),
+    def(
+        "overall_service_level",
+        "share",
+        "all public-facing channels together (internal work queues left out): (live contacts answered within their channel's threshold + callbacks made within their promise) ÷ (answered + abandoned + blocked + turned away + still waiting at the end past the threshold + callbacks made + callbacks owed past their promise); so turning people away or blocking them lowers it",
+    ),
 ];
 
+/// The overall service level of the public-facing channels (see
+/// [`TOTAL_KPIS`]).
+pub fn overall_service_level(model: &Model, channels: &[ChannelTotals]) -> f64 {
+    let (mut on_time, mut all) = (0.0, 0.0);
+    for (_ch, t) in model.channels.iter().zip(channels) {
+        let k = &t.counts;
+        on_time += k.answered_within + k.callbacks_kept;
+        all += k.answered
+            + k.abandoned
+            + k.blocked
+            + k.turned_away
+            + k.waiting_late_at_end
+            + k.callbacks_made
+            + k.callbacks_late_at_end;
+    }
+    ratio(on_time, all)
+}
+
 /// Total KPI values in [`TOTAL_KPIS`] order.
-pub fn total_values(pools: &[PoolTally], channels: &[ChannelTotals]) -> Vec<f64> {
+pub fn total_values(model: &Model, pools: &[PoolTally], channels: &[ChannelTotals]) -> Vec<f64> {
     let capacity: f64 = channels.iter().map(|c| c.capacity_cost).sum();
     let paid: f64 = pools.iter().map(|t| t.paid_area).sum::<f64>() / 3600.0;
     let cost: f64 = pools.iter().map(|t| t.cost).sum();
@@ -619,6 +794,7 @@ pub fn total_values(pools: &[PoolTally], channels: &[ChannelTotals]) -> Vec<f64>
         total,
         handled,
         ratio(total, handled),
+        overall_service_level(model, channels),
     ]
 }
 
@@ -669,46 +845,18 @@ impl RepRecord {
                 series.extend(pool_interval_values(t, len).iter().map(|&v| v as f32));
             }
         }
-        let mut day_series = Vec::new();
         let per_day = (crate::model::DAY_S / model.interval_s).round() as usize;
+        let (mut day_series, mut week_series) = (Vec::new(), Vec::new());
         if model.interval_s <= crate::model::DAY_S {
-            day_series.reserve(model.days as usize * width);
-            for day in 0..model.days as usize {
+            let days = model.days as usize;
+            day_series.reserve(days * width);
+            for day in 0..days {
                 let range = day * per_day..((day + 1) * per_day).min(model.n_intervals);
-                for c in 0..nc {
-                    let mut sum = ChannelInterval::default();
-                    for i in range.clone() {
-                        let iv = &out.channel_intervals[i * nc + c];
-                        sum.counts.add(&iv.counts);
-                        sum.queue_area += iv.queue_area;
-                        sum.busy_area += iv.busy_area;
-                        sum.on_duty_area += iv.on_duty_area;
-                    }
-                    // Backlog snapshots: the day's last interval.
-                    if let Some(last) = range.clone().last() {
-                        let iv = &out.channel_intervals[last * nc + c];
-                        sum.backlog_end = iv.backlog_end;
-                        sum.oldest_age_end_s = iv.oldest_age_end_s;
-                    }
-                    let values = interval_values(&sum, crate::model::DAY_S);
-                    day_series.extend(values.iter().map(|&v| v as f32));
-                }
-                for p in 0..np {
-                    let mut sum = PoolTally::default();
-                    for i in range.clone() {
-                        let t = &out.pool_intervals[i * np + p];
-                        sum.on_duty_area += t.on_duty_area;
-                        sum.busy_area += t.busy_area;
-                        sum.handled += t.handled;
-                        sum.own_area += t.own_area;
-                        sum.redeployed_area += t.redeployed_area;
-                        sum.training_area += t.training_area;
-                        sum.hired_area += t.hired_area;
-                        sum.cost += t.cost;
-                    }
-                    let values = pool_interval_values(&sum, crate::model::DAY_S);
-                    day_series.extend(values.iter().map(|&v| v as f32));
-                }
+                aggregate(model, out, range, &mut day_series);
+            }
+            for week in 0..days.div_ceil(7) {
+                let range = week * 7 * per_day..((week + 1) * 7 * per_day).min(model.n_intervals);
+                aggregate(model, out, range, &mut week_series);
             }
         }
         let topic_kpis = (0..nt)
@@ -726,6 +874,16 @@ impl RepRecord {
             .enumerate()
             .map(|(c, t)| {
                 let mut v = channel_values(t, measured_s);
+                let clear = backlog_clear_days(model, out, c);
+                v[BACKLOG_CLEAR] = clear;
+                let sl = v[SERVICE_LEVEL];
+                v[TARGET_MET] = if sl.is_nan() {
+                    f64::NAN
+                } else {
+                    let ch = &model.channels[c];
+                    let met = sl >= ch.sl_target && clear <= threshold_days(model, c);
+                    if met { 1.0 } else { 0.0 }
+                };
                 v.extend(day_kpis(model, &day_series, c));
                 v
             })
@@ -733,6 +891,7 @@ impl RepRecord {
         RepRecord {
             replication: out.replication,
             day_series,
+            week_series,
             channel_kpis,
             topic_kpis,
             pool_kpis: out
@@ -740,7 +899,7 @@ impl RepRecord {
                 .iter()
                 .map(|t| pool_values(t, measured_s))
                 .collect(),
-            total_kpis: total_values(&out.pools, &out.channels),
+            total_kpis: total_values(model, &out.pools, &out.channels),
             series,
             firings: out.firings.clone(),
             events: out.events,
@@ -751,4 +910,114 @@ impl RepRecord {
 /// Index of a KPI key in a definition list.
 pub fn index_of(defs: &[KpiDef], key: &str) -> Option<usize> {
     defs.iter().position(|d| d.key == key)
+}
+
+const BACKLOG_CLEAR: usize = 9;
+const SERVICE_LEVEL: usize = 27;
+const TARGET_MET: usize = 34;
+
+/// Sums the intervals `range` of a replication into one row of channel then
+/// pool values (a day, a week), appended to `series`. Counts and time
+/// integrals add up; the backlog snapshots are those of the last interval.
+fn aggregate(
+    model: &Model,
+    out: &RepOutcome,
+    range: std::ops::Range<usize>,
+    series: &mut Vec<f32>,
+) {
+    let nc = model.channels.len();
+    let np = model.pools.len();
+    let len_s: f64 = range.clone().map(|i| model.interval_len(i)).sum();
+    for c in 0..nc {
+        let mut sum = ChannelInterval::default();
+        for i in range.clone() {
+            let iv = &out.channel_intervals[i * nc + c];
+            sum.counts.add(&iv.counts);
+            sum.queue_area += iv.queue_area;
+            sum.busy_area += iv.busy_area;
+            sum.on_duty_area += iv.on_duty_area;
+        }
+        if let Some(last) = range.clone().last() {
+            let iv = &out.channel_intervals[last * nc + c];
+            sum.backlog_end = iv.backlog_end;
+            sum.callbacks_owed_end = iv.callbacks_owed_end;
+            sum.oldest_age_end_s = iv.oldest_age_end_s;
+        }
+        series.extend(interval_values(&sum, len_s).iter().map(|&v| v as f32));
+    }
+    for p in 0..np {
+        let mut sum = PoolTally::default();
+        for i in range.clone() {
+            let t = &out.pool_intervals[i * np + p];
+            sum.on_duty_area += t.on_duty_area;
+            sum.rostered_s += t.rostered_s;
+            sum.busy_area += t.busy_area;
+            sum.handled += t.handled;
+            sum.own_area += t.own_area;
+            sum.redeployed_area += t.redeployed_area;
+            sum.training_area += t.training_area;
+            sum.hired_area += t.hired_area;
+            sum.cost += t.cost;
+        }
+        series.extend(pool_interval_values(&sum, len_s).iter().map(|&v| v as f32));
+    }
+}
+
+/// Days the backlog left at the end of channel `c` would take to clear at
+/// its throughput (services started) over the last four weeks of the
+/// measured period (or all of it, if shorter).
+fn backlog_clear_days(model: &Model, out: &RepOutcome, c: usize) -> f64 {
+    let nc = model.channels.len();
+    let n = model.n_intervals;
+    let Some(last) = out.channel_intervals.get((n - 1) * nc + c) else {
+        return f64::NAN;
+    };
+    let backlog = last.backlog_end + last.callbacks_owed_end;
+    if backlog == 0.0 {
+        return 0.0;
+    }
+    let from_s = (model.horizon_s - 28.0 * crate::model::DAY_S).max(model.warmup_s);
+    let (mut handled, mut span_s) = (0.0, 0.0);
+    for i in 0..n {
+        let start = i as f64 * model.interval_s;
+        if start >= from_s {
+            handled += out.channel_intervals[i * nc + c].counts.handled_event;
+            span_s += model.interval_len(i);
+        }
+    }
+    if handled <= 0.0 || span_s <= 0.0 {
+        return f64::NAN;
+    }
+    backlog / (handled / (span_s / crate::model::DAY_S))
+}
+
+/// Channel `c`'s service-level threshold in calendar days: on the calendar
+/// clock the threshold itself; on a business clock, the calendar time in
+/// which the business hours add up to it on average (10 working days of
+/// 8 hours, 5 days a week: 14 days).
+pub fn threshold_days(model: &Model, c: usize) -> f64 {
+    let ch = &model.channels[c];
+    match &ch.business {
+        None => ch.answer_within_s / crate::model::DAY_S,
+        Some((iv, _)) => {
+            let business: f64 = iv.spans().iter().map(|&(a, b)| b - a).sum();
+            if business <= 0.0 {
+                f64::INFINITY
+            } else {
+                ch.answer_within_s * model.horizon_s / business / crate::model::DAY_S
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_indices_name_their_kpis() {
+        assert_eq!(CHANNEL_KPIS[BACKLOG_CLEAR].key, "backlog_clear_days");
+        assert_eq!(CHANNEL_KPIS[SERVICE_LEVEL].key, "service_level");
+        assert_eq!(CHANNEL_KPIS[TARGET_MET].key, "target_met");
+    }
 }

@@ -46,6 +46,9 @@ pub struct Summary {
     /// Per day, laid out like [`RepRecord::day_series`]; empty when the
     /// reporting interval is longer than a day.
     pub days: Vec<Stat>,
+    /// The same per week (7 days from the start, the last one possibly
+    /// shorter), laid out like [`RepRecord::week_series`].
+    pub weeks: Vec<Stat>,
     /// Events processed in all replications.
     pub events: u64,
 }
@@ -231,6 +234,8 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
     };
     let day_width = records.first().map_or(0, |r| r.day_series.len());
     let days = columns(&|r| &r.day_series, day_width);
+    let week_width = records.first().map_or(0, |r| r.week_series.len());
+    let weeks = columns(&|r| &r.week_series, week_width);
     Summary {
         channel_kpis,
         topic_kpis,
@@ -239,6 +244,7 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
         total_kpis,
         intervals,
         days,
+        weeks,
         events: records.iter().map(|r| r.events).sum(),
     }
 }

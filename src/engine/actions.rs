@@ -316,12 +316,10 @@ impl<T: Tracer> Sim<'_, T> {
         }
     }
 
+    /// Counters in place at desk `c` become `n`: every reader (dispatch,
+    /// the gate rule, a visitor's arrival) reads `chans[c].counters`.
     fn set_counters(&mut self, c: usize, n: u32) {
-        for k in 0..self.info.len() {
-            if self.info[k].channel as usize == c {
-                self.info[k].desk_counters = n;
-            }
-        }
+        self.chans[c].counters = n;
         self.dispatch_all();
     }
 

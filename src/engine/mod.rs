@@ -231,9 +231,21 @@ struct ChannelState {
     /// End of the current opening span (desk gate rule).
     close_at: f64,
     in_system: u32,
+    /// Live contacts waiting (callbacks owed apart).
     queue_len: u32,
+    /// Callbacks owed (requested, not yet made).
+    owed: u32,
     counters_busy: u32,
+    /// Counters in place now (actions change them); `u32::MAX`: unlimited.
+    counters: u32,
+    /// Mean service time of the channel's recent services, seconds: an
+    /// exponentially weighted mean over about the last 50 (what the gate
+    /// rule and the callback offer expect the next contacts to take).
+    service_mean_s: f64,
 }
+
+/// Weight of the newest service in [`ChannelState::service_mean_s`].
+const SERVICE_MEAN_WEIGHT: f64 = 1.0 / 50.0;
 
 #[derive(Clone, Copy, Default)]
 struct PoolState {
@@ -251,8 +263,11 @@ struct PoolState {
 struct ClassInfo {
     channel: u32,
     deferred: bool,
+    /// A phone line's callback queue (deferred, apart from the live queue).
+    callback: bool,
+    /// A desk's class (its services take a counter).
+    desk: bool,
     appointment: bool,
-    desk_counters: u32,
     /// Multiplier of handle time from the language.
     factor: f64,
 }
@@ -419,9 +434,14 @@ struct Sim<'m, T: Tracer> {
     demand_classes: Vec<[u32; 2]>,
     pool_counts: Vec<PoolTally>,
     pool_kpi: Vec<PoolTally>,
-    snapshots: Vec<(f64, f64)>,
+    /// Per interval and channel at its end: live backlog, age of the
+    /// oldest live contact waiting, callbacks owed.
+    snapshots: Vec<(f64, f64, f64)>,
     max_queue: Vec<u32>,
     max_wait: Vec<f64>,
+    /// Per channel: (calendar, working) times from request to call back of
+    /// the callbacks made after warm-up, for their percentiles.
+    callback_waits: Vec<Vec<(f64, f64)>>,
     events: u64,
     nc: usize,
     np: usize,
@@ -446,12 +466,15 @@ impl<'m, T: Tracer> Sim<'m, T> {
             })
             .collect();
         let chans = (0..nc)
-            .map(|_| ChannelState {
+            .map(|c| ChannelState {
                 open: false,
                 close_at: f64::INFINITY,
                 in_system: 0,
                 queue_len: 0,
+                owed: 0,
                 counters_busy: 0,
+                counters: m.channels[c].counters.unwrap_or(u32::MAX),
+                service_mean_s: m.channels[c].mean_handle_s,
             })
             .collect();
         let hours = m
@@ -469,16 +492,16 @@ impl<'m, T: Tracer> Sim<'m, T> {
             .iter()
             .map(|k| {
                 let ch = &m.channels[k.channel];
+                let callback = ch.kind == ChannelKind::Phone && k.appointment;
                 ClassInfo {
                     channel: k.channel as u32,
                     // E-mail, and phone callbacks (the class's "booked" slot).
-                    deferred: ch.deferred() || (ch.kind == ChannelKind::Phone && k.appointment),
+                    deferred: ch.deferred() || callback,
+                    callback,
+                    desk: ch.kind == ChannelKind::Desk,
+                    // Desk appointments; for a phone line's callbacks this
+                    // ranks them before e-mail at the same priority level.
                     appointment: k.appointment,
-                    desk_counters: if ch.kind == ChannelKind::Desk {
-                        ch.counters.unwrap_or(u32::MAX)
-                    } else {
-                        u32::MAX
-                    },
                     factor: m.languages[k.language].handle_factor,
                 }
             })
@@ -573,9 +596,10 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 .collect(),
             pool_counts: vec![PoolTally::default(); np * m.n_intervals],
             pool_kpi: vec![PoolTally::default(); np],
-            snapshots: vec![(0.0, 0.0); nc * m.n_intervals],
+            snapshots: vec![(0.0, 0.0, 0.0); nc * m.n_intervals],
             max_queue: vec![0; nc],
             max_wait: vec![0.0; nc],
+            callback_waits: vec![Vec::new(); nc],
             events: 0,
             nc,
             np,
@@ -734,6 +758,50 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
     }
 
+    /// Applies `f` to the event-time counts of the contact's channel: those
+    /// of the interval holding now, and the KPI counts of its class if now
+    /// is after warm-up.
+    #[inline]
+    fn tally_event(&mut self, idx: u32, f: impl Fn(&mut Counts)) {
+        let i = self.interval_of(self.now) as usize;
+        let call = &self.calls[idx as usize];
+        f(&mut self.counts[i * self.nc + call.channel as usize]);
+        if self.now >= self.m.warmup_s {
+            f(&mut self.kpi_counts[call.class as usize]);
+        }
+    }
+
+    /// Time within channel `c`'s opening hours (as they stand, actions
+    /// included) between `a` and `b`.
+    fn open_between(&self, c: usize, a: f64, b: f64) -> f64 {
+        let h = &self.hours[c];
+        let horizon = self.m.horizon_s;
+        // Boundaries come in pairs (open, close); skip spans closing by `a`.
+        let mut i = h.partition_point(|&t| t <= a) & !1;
+        let mut total = 0.0;
+        while i < h.len() {
+            let (o, e) = (h[i], h.get(i + 1).copied().unwrap_or(horizon));
+            if o >= b {
+                break;
+            }
+            total += (e.min(b) - o.max(a)).max(0.0);
+            i += 2;
+        }
+        total
+    }
+
+    /// The first moment at or after `t` at which channel `c` is open (by
+    /// its hours as they stand, actions included).
+    fn next_open(&self, c: usize, t: f64) -> Option<f64> {
+        let h = &self.hours[c];
+        let i = h.partition_point(|&x| x <= t);
+        if i % 2 == 1 {
+            Some(t)
+        } else {
+            h.get(i).copied()
+        }
+    }
+
     fn on_arrival(&mut self, d: usize) {
         let now = self.now;
         if let Some(t) = self.next_arrival(d, now) {
@@ -875,7 +943,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
             return;
         }
         self.chans[c].in_system += 1;
-        let counter_free = self.chans[c].counters_busy < self.info[k].desk_counters;
+        let counter_free = self.chans[c].counters_busy < self.chans[c].counters;
         if counter_free {
             for &(p, interp) in &m.classes[k].pools {
                 if self.pools[p].idle > 0
@@ -912,6 +980,11 @@ impl<'m, T: Tracer> Sim<'m, T> {
         self.queues[k].push_back((idx, generation));
         self.class_len[k] += 1;
         let ch = &mut self.chans[c];
+        if self.info[k].callback {
+            // Owed callbacks wait apart from the live queue.
+            ch.owed += 1;
+            return;
+        }
         ch.queue_len += 1;
         let qlen = ch.queue_len;
         let l = self.lvl_queue(c);
@@ -925,23 +998,27 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
     }
 
-    /// Desk gate rule: admit a visitor only if the queue ahead can be served
-    /// before closing, at the desk's mean handle time with the counters that
-    /// staff on duty can use.
-    fn gate_admits(&self, c: usize) -> bool {
-        let ch = &self.m.channels[c];
-        let staff: u32 = ch
+    /// Staff on duty now, and staying, in the pools that serve channel `c`.
+    fn channel_staff(&self, c: usize) -> u32 {
+        self.m.channels[c]
             .pools
             .iter()
             .map(|&p| self.pools[p].on_duty - self.pools[p].leaving)
-            .sum();
-        let servers = staff.min(ch.counters.unwrap_or(u32::MAX));
+            .sum()
+    }
+
+    /// Desk gate rule: admit a visitor only if the queue ahead can be served
+    /// before closing, at the desk's recent mean service time with the
+    /// counters in place now (actions included) that staff on duty can use.
+    fn gate_admits(&self, c: usize) -> bool {
+        let servers = self.channel_staff(c).min(self.chans[c].counters);
         if servers == 0 {
             return false;
         }
-        let ahead = f64::from(self.chans[c].queue_len);
-        let expected_start = self.now + ahead * ch.mean_handle_s / f64::from(servers);
-        expected_start < self.chans[c].close_at
+        let ch = &self.chans[c];
+        let ahead = f64::from(ch.queue_len);
+        let expected_start = self.now + ahead * ch.service_mean_s / f64::from(servers);
+        expected_start < ch.close_at
     }
 
     /// A caller who would wait long on a phone line with callbacks is
@@ -958,16 +1035,14 @@ impl<'m, T: Tracer> Sim<'m, T> {
             return k;
         };
         let c = self.info[k].channel as usize;
-        let staff: u32 = m.channels[c]
-            .pools
-            .iter()
-            .map(|&p| self.pools[p].on_duty - self.pools[p].leaving)
-            .sum();
+        // The live queue's expected wait (owed callbacks are not ahead of a
+        // live caller), at the line's recent mean service time.
+        let staff = self.channel_staff(c);
         let ahead = f64::from(self.chans[c].queue_len) + 1.0;
         let expected = if staff == 0 {
             f64::INFINITY
         } else {
-            ahead * m.channels[c].mean_handle_s / f64::from(staff)
+            ahead * self.chans[c].service_mean_s / f64::from(staff)
         };
         if expected <= offer_over_s {
             return k;
@@ -1015,16 +1090,6 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let call = &mut self.calls[idx as usize];
         let counted = call.counted;
         call.interpreter = interp.map_or(NO_INTERPRETER, |i| i as u32);
-        if info.deferred && channel.kind == ChannelKind::Phone {
-            // Calling back: the call takes a line again.
-            self.chans[c].in_system += 1;
-            if let Some(a) = self.callbacks[c].or_else(|| self.callback_action(c))
-                && let crate::model::Effect::Callbacks { within_s, .. } = m.actions[a].effect
-                && wait <= within_s
-            {
-                self.tally(idx, |k| k.callbacks_kept += 1.0);
-            }
-        }
         if let Some(i) = interp {
             service += m.interpreters[i].extra_s;
             self.interp_busy[i] += 1;
@@ -1032,16 +1097,39 @@ impl<'m, T: Tracer> Sim<'m, T> {
             let l = self.lvl_interp(i);
             self.levels.set(l, now, v);
         }
-        self.tally(idx, |k| {
-            k.answered += 1.0;
-            k.wait_answered_s += wait;
-            if within {
-                k.answered_within += 1.0;
+        let ch = &mut self.chans[c];
+        ch.service_mean_s += (service - ch.service_mean_s) * SERVICE_MEAN_WEIGHT;
+        if info.callback {
+            // Calling back: the call takes a line again. Callbacks have
+            // their own tallies, apart from the live calls'.
+            self.chans[c].in_system += 1;
+            let kept = self.callback_promise_s(c).is_none_or(|w| wait <= w);
+            let working = self.open_between(c, arrival, now);
+            self.tally(idx, |k| {
+                k.callbacks_made += 1.0;
+                k.callback_wait_s += wait;
+                k.callback_wait_working_s += working;
+                if kept {
+                    k.callbacks_kept += 1.0;
+                }
+            });
+            self.tally_event(idx, |k| k.callbacks_made_event += 1.0);
+            if counted {
+                self.callback_waits[c].push((wait, working));
             }
-        });
-        if counted && wait > self.max_wait[c] {
-            self.max_wait[c] = wait;
+        } else {
+            self.tally(idx, |k| {
+                k.answered += 1.0;
+                k.wait_answered_s += wait;
+                if within {
+                    k.answered_within += 1.0;
+                }
+            });
+            if counted && wait > self.max_wait[c] {
+                self.max_wait[c] = wait;
+            }
         }
+        self.tally_event(idx, |k| k.handled_event += 1.0);
         let interval = self.interval_of(now) as usize;
         let pc = &mut self.pool_counts[interval * self.np + p];
         pc.handled += 1.0;
@@ -1055,7 +1143,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 pk.interpreted += 1.0;
             }
         }
-        if info.desk_counters != u32::MAX {
+        if info.desk {
             self.chans[c].counters_busy += 1;
         }
         let cohort = &mut self.cohorts[co];
@@ -1109,7 +1197,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let v = self.levels.value[l] - 1.0;
         self.levels.set(l, now, v);
         let mut resource_freed = false;
-        if self.info[k].desk_counters != u32::MAX {
+        if self.info[k].desk {
             self.chans[c].counters_busy -= 1;
             resource_freed = self.chans[c].queue_len > 0;
         }
@@ -1188,7 +1276,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
             // One queue: no choice to make.
             let info = self.info[r.class];
             while self.pools[p].idle > 0
-                && self.chans[info.channel as usize].counters_busy < info.desk_counters
+                && self.chans[info.channel as usize].counters_busy
+                    < self.chans[info.channel as usize].counters
                 && r.interpreter
                     .is_none_or(|i| self.interp_busy[i] < self.interp_cap[i])
                 && self.head(r.class).is_some()
@@ -1210,7 +1299,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     continue;
                 }
                 let info = self.info[k];
-                if self.chans[info.channel as usize].counters_busy >= info.desk_counters {
+                if self.chans[info.channel as usize].counters_busy
+                    >= self.chans[info.channel as usize].counters
+                {
                     continue;
                 }
                 if let Some(i) = r.interpreter
@@ -1247,6 +1338,10 @@ impl<'m, T: Tracer> Sim<'m, T> {
         self.class_len[k] -= 1;
         let c = self.info[k].channel as usize;
         let ch = &mut self.chans[c];
+        if self.info[k].callback {
+            ch.owed -= 1;
+            return idx;
+        }
         ch.queue_len -= 1;
         let q = ch.queue_len;
         let l = self.lvl_queue(c);
@@ -1276,6 +1371,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
             k.abandoned += 1.0;
             k.wait_abandoned_s += wait;
         });
+        self.tally_event(idx, |k| k.abandoned_event += 1.0);
         self.after_failure(idx, Failure::Abandoned);
     }
 
@@ -1312,7 +1408,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 if let Some(r) = &channel.returns {
                     let mut rng = caller_rng(call.seed, call.attempt);
                     if rng.random::<f64>() < r.share
-                        && let Some(t) = channel.open.next_open(now + r.after_s)
+                        && let Some(t) = self.next_open(call.channel as usize, now + r.after_s)
                     {
                         let patience = match &channel.patience {
                             Some(d) => d.sample(&mut rng),
@@ -1463,6 +1559,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let now = self.now;
         let mut oldest = vec![f64::INFINITY; self.nc];
         for k in 0..self.m.classes.len() {
+            if self.info[k].callback {
+                continue;
+            }
             if let Some(a) = self.head(k) {
                 let c = self.info[k].channel as usize;
                 oldest[c] = oldest[c].min(a);
@@ -1470,8 +1569,33 @@ impl<'m, T: Tracer> Sim<'m, T> {
         }
         for (c, o) in oldest.into_iter().enumerate() {
             let age = if o.is_finite() { now - o } else { 0.0 };
-            self.snapshots[i * self.nc + c] = (f64::from(self.chans[c].queue_len), age);
+            let ch = &self.chans[c];
+            self.snapshots[i * self.nc + c] = (f64::from(ch.queue_len), age, f64::from(ch.owed));
         }
+    }
+
+    /// The promised callback time of channel `c`'s callbacks action (the one
+    /// in effect, or the one that was, for callbacks still owed after it
+    /// was undone).
+    fn callback_promise_s(&self, c: usize) -> Option<f64> {
+        let a = self.callbacks[c].or_else(|| self.callback_action(c))?;
+        match self.m.actions[a].effect {
+            crate::model::Effect::Callbacks { within_s, .. } => Some(within_s),
+            _ => None,
+        }
+    }
+
+    /// Whether a contact that arrived at `arrival` and still waits at `now`
+    /// has waited longer than channel `c`'s threshold, on its clock.
+    fn late(&self, c: usize, arrival: f64, now: f64) -> bool {
+        let ch = &self.m.channels[c];
+        let waited = match &ch.business {
+            None => now - arrival,
+            Some((iv, prefix)) => {
+                iv.measure_before(prefix, now) - iv.measure_before(prefix, arrival)
+            }
+        };
+        waited > ch.answer_within_s
     }
 
     /// Lines or counters of channel `c` become `n` now.
@@ -1502,12 +1626,52 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let mut pending = vec![0.0; nc];
         for i in 0..self.calls.len() {
             let call = self.calls[i];
+            let c = call.channel as usize;
             match call.state {
-                State::Waiting => self.tally(i as u32, |k| k.waiting_at_end += 1.0),
-                State::Pending => pending[call.channel as usize] += 1.0,
+                State::Waiting if self.info[call.class as usize].callback => {
+                    let late = self
+                        .callback_promise_s(c)
+                        .is_some_and(|w| now - call.arrival > w);
+                    self.tally(i as u32, |k| {
+                        k.callbacks_owed_at_end += 1.0;
+                        if late {
+                            k.callbacks_late_at_end += 1.0;
+                        }
+                    });
+                }
+                State::Waiting => {
+                    let late = self.late(c, call.arrival, now);
+                    self.tally(i as u32, |k| {
+                        k.waiting_at_end += 1.0;
+                        if late {
+                            k.waiting_late_at_end += 1.0;
+                        }
+                    });
+                }
+                State::Pending => pending[c] += 1.0,
                 _ => {}
             }
         }
+        let percentiles = |v: &mut Vec<(f64, f64)>| {
+            if v.is_empty() {
+                return [0.0; 4];
+            }
+            let mut cal: Vec<f64> = v.iter().map(|x| x.0).collect();
+            let mut work: Vec<f64> = v.iter().map(|x| x.1).collect();
+            cal.sort_by(f64::total_cmp);
+            work.sort_by(f64::total_cmp);
+            [
+                crate::stats::percentile_sorted(&cal, 0.9),
+                cal[cal.len() - 1],
+                crate::stats::percentile_sorted(&work, 0.9),
+                work[work.len() - 1],
+            ]
+        };
+        let callback_stats: Vec<[f64; 4]> = self
+            .callback_waits
+            .iter_mut()
+            .map(|v| percentiles(v))
+            .collect();
         let lv = &self.levels;
         let channels = (0..nc)
             .map(|c| {
@@ -1518,12 +1682,22 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     }
                 }
                 counts.deflected = self.deflected_kpi[c];
+                let [
+                    callback_wait_p90_s,
+                    callback_wait_max_s,
+                    callback_working_p90_s,
+                    callback_working_max_s,
+                ] = callback_stats[c];
                 ChannelTotals {
                     counts,
                     queue_area: lv.kpi_area[c],
                     busy_area: lv.kpi_area[nc + c],
                     max_queue: self.max_queue[c],
                     max_wait_s: self.max_wait[c],
+                    callback_wait_p90_s,
+                    callback_wait_max_s,
+                    callback_working_p90_s,
+                    callback_working_max_s,
                     redial_pending_at_end: pending[c],
                     capacity_cost: self.capacity_area[c] * self.m.channels[c].cost_per_day / DAY_S,
                 }
@@ -1544,6 +1718,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 hired_area: pl(area, p, staff::L_HIRED),
                 training_area: pl(area, p, staff::L_TRAINING),
                 paid_area: pl(area, p, staff::L_PAID),
+                rostered_s: pl(area, p, staff::L_ROSTERED),
                 overloaded_days: counts.overloaded_days,
                 leavers: counts.leavers,
                 cost: cost_rate_area / 3600.0 + one_off,
@@ -1581,13 +1756,15 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     .iter()
                     .map(|&p| pl(area, p, staff::L_ON_DUTY))
                     .sum();
-                let (backlog_end, oldest_age_end_s) = self.snapshots[i * nc + c];
+                let (backlog_end, oldest_age_end_s, callbacks_owed_end) =
+                    self.snapshots[i * nc + c];
                 channel_intervals.push(ChannelInterval {
                     counts: self.counts[i * nc + c],
                     queue_area: area[c],
                     busy_area: area[nc + c],
                     on_duty_area,
                     backlog_end,
+                    callbacks_owed_end,
                     oldest_age_end_s,
                 });
             }

@@ -120,7 +120,7 @@ pub(super) fn shape_of(pool: &Pool, on_duty: &Intervals, horizon_s: f64) -> Vec<
 }
 
 /// Levels kept per pool, after the channel levels: `POOL_LEVELS` each.
-pub(super) const POOL_LEVELS: usize = 9;
+pub(super) const POOL_LEVELS: usize = 10;
 pub(super) const L_ON_DUTY: usize = 0;
 pub(super) const L_BUSY: usize = 1;
 pub(super) const L_DEFERRED: usize = 2;
@@ -130,6 +130,8 @@ pub(super) const L_HIRED: usize = 5;
 pub(super) const L_TRAINING: usize = 6;
 pub(super) const L_PAID: usize = 7;
 pub(super) const L_COST: usize = 8;
+/// 1 while the pool's own roster has anyone on duty (its opening hours).
+pub(super) const L_ROSTERED: usize = 9;
 
 /// The cohorts and shapes of a model at the start of a replication: the
 /// pools' own staff (cohort `p` follows shape `p`), then one empty cohort
@@ -296,7 +298,9 @@ impl<T: Tracer> Sim<'_, T> {
             }
         }
         by[L_ON_DUTY] = f64::from(self.pools[p].on_duty);
+        by[L_ROSTERED] = if self.shapes[p].frac > 0.0 { 1.0 } else { 0.0 };
         for which in [
+            L_ROSTERED,
             L_ON_DUTY,
             L_OWN,
             L_REDEPLOYED,

@@ -239,7 +239,10 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
             section: section.clone(),
             name: format!("{}_wait", ch.name),
             chart: Chart::Fan {
-                title: format!("{} ({kind}): average wait of answered contacts", ch.name),
+                title: format!(
+                    "{} ({kind}): average wait of live contacts answered, by day of arrival",
+                    ch.name
+                ),
                 y_label: format!("wait ({unit})"),
                 days: wait,
                 scale,
@@ -277,7 +280,7 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
                     "abandoned (hung up)"
                 }
                 .to_string(),
-                mean("abandoned_contacts"),
+                mean("abandoned_by_event_contacts"),
             ),
             (
                 "blocked (all lines busy)".to_string(),
@@ -290,9 +293,49 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
                 section: section.clone(),
                 name: format!("{}_lost", ch.name),
                 chart: Chart::Stacked {
-                    title: format!("{} ({kind}): contacts lost per day (mean)", ch.name),
+                    title: format!(
+                        "{} ({kind}): contacts lost per day, on the day they were lost (mean)",
+                        ch.name
+                    ),
                     y_label: "contacts per day".into(),
                     layers: lost,
+                    markers: markers.clone(),
+                },
+            });
+        }
+        out.push(NamedChart {
+            section: section.clone(),
+            name: format!("{}_handled", ch.name),
+            chart: Chart::Fan {
+                title: format!(
+                    "{} ({kind}): contacts handled per day (services started that day{})",
+                    ch.name,
+                    if ch.kind == ChannelKind::Phone {
+                        ", callbacks included"
+                    } else {
+                        ""
+                    }
+                ),
+                y_label: "contacts per day".into(),
+                days: chan(c, "handled_by_event_contacts"),
+                scale: 1.0,
+                target: None,
+                markers: markers.clone(),
+            },
+        });
+        if rows(c, "callback_requests_contacts")
+            .iter()
+            .any(|&x| x > 0.0)
+        {
+            out.push(NamedChart {
+                section: section.clone(),
+                name: format!("{}_callbacks", ch.name),
+                chart: Chart::Fan {
+                    title: format!("{} ({kind}): callbacks owed at the end of the day", ch.name),
+                    y_label: "callbacks requested, not yet made".into(),
+                    days: chan(c, "callbacks_owed_end_contacts"),
+                    scale: 1.0,
+                    target: None,
                     markers: markers.clone(),
                 },
             });

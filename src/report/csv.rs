@@ -1,7 +1,7 @@
 //! The CSV outputs: `summary.csv` (one row per KPI), `replications.csv` (one
 //! row per replication), `intervals.csv` (one row per reporting interval and
 //! channel or pool, with mean and percentiles across replications) and
-//! `days.csv` (the same per day).
+//! `days.csv` and `weeks.csv` (the same per day and per week).
 
 use crate::kpi::{
     ACTION_KPIS, CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, POOL_KPIS, TOPIC_KPIS,
@@ -16,27 +16,40 @@ use super::num;
 /// `METRIC_mean,METRIC_p5,METRIC_p50,METRIC_p95` for each channel metric and
 /// each pool metric (a channel row leaves the pool columns empty, and the
 /// other way round).
-fn series_header(leading: &[&str]) -> Vec<String> {
+fn series_header(leading: &[&str], cols: &[&str]) -> Vec<String> {
     let mut header: Vec<String> = leading.iter().map(|s| s.to_string()).collect();
     header.push("scope".into());
     header.push("name".into());
     for d in INTERVAL_METRICS.iter().chain(POOL_INTERVAL_METRICS) {
-        for s in ["mean", "p5", "p50", "p95"] {
+        for s in cols {
             header.push(format!("{}_{s}", d.key));
         }
     }
     header
 }
 
-/// Appends the statistics of one row's metrics.
-fn push_stats(row: &mut Vec<String>, stats: &[crate::stats::Stat]) {
+/// The statistics of intervals.csv and days.csv.
+const BAND: &[&str] = &["mean", "p5", "p50", "p95"];
+/// The statistics of weeks.csv: the band and the mean's 95 % half-width.
+const BAND_CI: &[&str] = &["mean", "ci95", "p5", "p50", "p95"];
+
+/// Appends the statistics `cols` of one row's metrics.
+fn push_stats(row: &mut Vec<String>, stats: &[crate::stats::Stat], cols: &[&str]) {
     for s in stats {
-        row.extend([num(s.mean), num(s.p5), num(s.p50), num(s.p95)]);
+        for &c in cols {
+            row.push(num(match c {
+                "mean" => s.mean,
+                "ci95" => s.ci95,
+                "p5" => s.p5,
+                "p50" => s.p50,
+                _ => s.p95,
+            }));
+        }
     }
 }
 
-fn push_empty(row: &mut Vec<String>, n: usize) {
-    row.extend(std::iter::repeat_n(String::new(), 4 * n));
+fn push_empty(row: &mut Vec<String>, n: usize, cols: &[&str]) {
+    row.extend(std::iter::repeat_n(String::new(), cols.len() * n));
 }
 
 /// Rows of one interval (or day) for every channel, then every pool, from
@@ -46,6 +59,7 @@ fn series_rows(
     model: &Model,
     leading: &[String],
     stats: &[crate::stats::Stat],
+    cols: &[&str],
 ) -> Result<(), std::io::Error> {
     let nm = INTERVAL_METRICS.len();
     let npm = POOL_INTERVAL_METRICS.len();
@@ -53,16 +67,16 @@ fn series_rows(
     for (c, ch) in model.channels.iter().enumerate() {
         let mut row = leading.to_vec();
         row.extend(["channel".to_string(), ch.name.clone()]);
-        push_stats(&mut row, &stats[c * nm..(c + 1) * nm]);
-        push_empty(&mut row, npm);
+        push_stats(&mut row, &stats[c * nm..(c + 1) * nm], cols);
+        push_empty(&mut row, npm, cols);
         w.write_record(&row)?;
     }
     for (p, pool) in model.pools.iter().enumerate() {
         let mut row = leading.to_vec();
         row.extend(["pool".to_string(), pool.name.clone()]);
-        push_empty(&mut row, nm);
+        push_empty(&mut row, nm, cols);
         let at = nc * nm + p * npm;
-        push_stats(&mut row, &stats[at..at + npm]);
+        push_stats(&mut row, &stats[at..at + npm], cols);
         w.write_record(&row)?;
     }
     Ok(())
@@ -176,11 +190,10 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
 /// each metric's mean, P5, P50 and P95 across replications.
 pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(series_header(&[
-        "interval_start",
-        "interval_end",
-        "in_warmup",
-    ]))?;
+    w.write_record(series_header(
+        &["interval_start", "interval_end", "in_warmup"],
+        BAND,
+    ))?;
     let width = series_width(model);
     for i in 0..model.n_intervals {
         let start = model.interval_start(i);
@@ -200,6 +213,7 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
             model,
             &leading,
             &result.summary.intervals[i * width..(i + 1) * width],
+            BAND,
         )?;
     }
     finish(w)
@@ -211,7 +225,7 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
 /// reporting interval is longer than a day.
 pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(series_header(&["date", "weekday"]))?;
+    w.write_record(series_header(&["date", "weekday"], BAND))?;
     let width = series_width(model);
     if !result.summary.days.is_empty() {
         for day in 0..model.days as usize {
@@ -222,7 +236,34 @@ pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error
                 model,
                 &leading,
                 &result.summary.days[day * width..(day + 1) * width],
+                BAND,
             )?;
+        }
+    }
+    finish(w)
+}
+
+/// `weeks.csv`: per week (7 days from the start; the last may be shorter),
+/// one row per channel and one per pool, each metric over the whole week
+/// (mean with its 95 % half-width, P5, P50, P95 across replications);
+/// backlog snapshots are those at the end of the week. Counts add up to
+/// the run's totals. Header only when the reporting interval is longer than
+/// a day.
+pub fn weeks(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(series_header(&["week_start", "week_end", "days"], BAND_CI))?;
+    let width = series_width(model);
+    if !result.summary.weeks.is_empty() {
+        for (week, stats) in result.summary.weeks.chunks_exact(width).enumerate() {
+            let first = week * 7;
+            let last = (first + 6).min(model.days as usize - 1);
+            let date = |d: usize| model.datetime_at(d as f64 * crate::model::DAY_S).date();
+            let leading = [
+                date(first).to_string(),
+                date(last).to_string(),
+                (last + 1 - first).to_string(),
+            ];
+            series_rows(&mut w, model, &leading, stats, BAND_CI)?;
         }
     }
     finish(w)

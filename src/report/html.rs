@@ -5,12 +5,13 @@
 
 use std::fmt::Write;
 
-use crate::kpi::{ACTION_KPIS, CHANNEL_KPIS, POOL_KPIS, TOTAL_KPIS, index_of};
-use crate::model::{ChannelKind, Model};
+use crate::kpi::{ACTION_KPIS, POOL_KPIS, TOTAL_KPIS, index_of};
+use crate::model::Model;
 use crate::runner::RunResult;
 use crate::stats::Stat;
 use crate::units::human_duration;
 
+use super::headline::{self, Fmt};
 use super::table::group_thousands;
 
 /// Escapes text for HTML.
@@ -36,29 +37,6 @@ fn count(x: f64) -> String {
         "n/a".into()
     }
 }
-
-fn secs(x: f64) -> String {
-    if x.is_finite() {
-        human_duration(x)
-    } else {
-        "n/a".into()
-    }
-}
-
-/// `mean` and its 95 % interval, formatted.
-fn interval(s: &Stat, f: fn(f64) -> String) -> (String, String) {
-    let lo = s.mean - s.ci95;
-    let hi = s.mean + s.ci95;
-    let ci = if s.ci95.is_finite() {
-        format!("{} – {}", f(lo.max(0.0)), f(hi))
-    } else {
-        String::new()
-    };
-    (f(s.mean), ci)
-}
-
-/// A headline row: KPI key, label, formatter.
-type Row = (&'static str, &'static str, fn(f64) -> String);
 
 pub(crate) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1280px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
@@ -136,56 +114,59 @@ pub fn report(
     // Headline table per channel.
     let _ = writeln!(
         h,
-        "<h2>Headline results</h2>\n<p class=\"muted\">Mean across replications with its 95 % confidence interval. A target is met when the mean reaches it.</p>"
+        "<h2>Headline results</h2>\n<p class=\"muted\">Mean across replications with its 95 % confidence interval, the median and the spread across replications (P5–P95). A channel's target counts as met in a replication when its service level reaches the target and, for a backlog, the work left at the end clears within the target time at the pace of the last four weeks; the last column says in how many replications that happened. Live calls and callbacks are counted apart.</p>"
     );
     let _ = writeln!(
         h,
-        "<table id=\"headline\"><thead><tr><th>channel</th><th>KPI</th><th>mean</th><th>95 % interval</th><th>target</th><th>met</th></tr></thead><tbody>"
+        "<table id=\"headline\"><thead><tr><th>channel</th><th>KPI</th><th>mean</th><th>95 % interval</th><th>median</th><th>P5 – P95</th><th>target met</th></tr></thead><tbody>"
     );
     for (c, ch) in model.channels.iter().enumerate() {
-        let k = |key: &str| sm.channel_kpis[c][index_of(CHANNEL_KPIS, key).expect("a KPI")];
         let kind = ch.kind.word();
         let name = format!("{} ({kind})", esc(&ch.name));
-        let sl = k("service_level");
-        let (m, ci) = interval(&sl, pct);
-        let met = sl.mean >= ch.sl_target;
-        let _ = writeln!(
-            h,
-            "<tr><td>{name}</td><td>service level: answered within {}{}</td><td>{m}</td><td>{ci}</td><td>{}</td><td class=\"{}\">{}</td></tr>",
-            human_duration(ch.answer_within_s),
-            if ch.business.is_some() {
-                " of business hours"
-            } else {
-                ""
-            },
-            pct(ch.sl_target),
-            if met { "met" } else { "missed" },
-            if met { "yes" } else { "no" }
-        );
-        let mut rows: Vec<Row> = vec![
-            ("offered_contacts", "offered", count),
-            ("answered_contacts", "answered", count),
-            ("asa_s", "average wait of those answered", secs),
-        ];
-        match ch.kind {
-            ChannelKind::Phone => {
-                rows.push(("p_abandon", "abandoned", pct));
-                rows.push(("p_block", "busy signal", pct));
-            }
-            ChannelKind::Email => {
-                rows.push(("queue_max_contacts", "largest backlog", count));
-                rows.push(("waiting_at_end_contacts", "backlog at the end", count));
-            }
-            ChannelKind::Desk => {
-                rows.push(("p_abandon", "left the queue", pct));
-                rows.push(("turned_away_contacts", "turned away", count));
-            }
+        let mut rows: Vec<(String, Stat, Fmt)> = headline::channel_rows(model, result, c)
+            .into_iter()
+            .filter_map(|(key, label, f)| {
+                headline::channel_stat(result, c, key).map(|s| (label, s.clone(), f))
+            })
+            .collect();
+        if let Some((week, st)) = headline::worst_week(model, result, c) {
+            rows.insert(
+                1,
+                (format!("worst week: {week}, service level"), st, Fmt::Share),
+            );
         }
-        for (key, label, f) in rows {
-            let (m, ci) = interval(&k(key), f);
+        for (i, (label, s, f)) in rows.iter().enumerate() {
+            let met = if i == 0 {
+                let share = headline::met_share(result, c);
+                if share.is_finite() {
+                    let class = if share >= 0.5 { "met" } else { "missed" };
+                    format!(
+                        "<td class=\"{class}\">in {:.0} % of replications</td>",
+                        100.0 * share
+                    )
+                } else {
+                    "<td>n/a</td>".into()
+                }
+            } else {
+                "<td></td>".into()
+            };
+            let ci = if s.ci95.is_finite() {
+                let lo = (s.mean - s.ci95).max(0.0);
+                format!(
+                    "{} – {}",
+                    headline::show(lo, *f),
+                    headline::show(s.mean + s.ci95, *f)
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 h,
-                "<tr><td>{name}</td><td>{label}</td><td>{m}</td><td>{ci}</td><td></td><td></td></tr>"
+                "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{ci}</td><td>{}</td><td>{}</td>{met}</tr>",
+                esc(label),
+                headline::show(s.mean, *f),
+                headline::show(s.p50, *f),
+                headline::show_spread(s, *f),
             );
         }
     }

@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod compare;
 pub mod csv;
+pub mod headline;
 pub mod html;
 pub mod json;
 pub mod table;
@@ -38,6 +39,7 @@ pub fn render_csv(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, 
         ("replications.csv", csv::replications(model, result)?),
         ("intervals.csv", csv::intervals(model, result)?),
         ("days.csv", csv::days(model, result)?),
+        ("weeks.csv", csv::weeks(model, result)?),
         ("actions.csv", csv::actions(model, result)?),
     ])
 }

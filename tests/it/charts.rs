@@ -163,7 +163,8 @@ fn format_chooses_the_outputs() {
             "days.csv",
             "intervals.csv",
             "replications.csv",
-            "summary.csv"
+            "summary.csv",
+            "weeks.csv"
         ]
     );
     let report_only = dir.path().join("report");

@@ -87,7 +87,13 @@ hours = {{ daily = ["07:00-11:00", "12:00-20:00"] }}
 /// account for everything offered.
 pub fn conserved(k: &Counts) -> bool {
     k.offered - k.redials - k.switched_in + k.closed >= k.first_attempts
-        && k.offered == k.answered + k.abandoned + k.blocked + k.turned_away + k.waiting_at_end
+        && k.offered
+            == k.answered + k.abandoned + k.blocked + k.turned_away + k.waiting_at_end + k.callbacks
+        && k.callbacks == k.callbacks_made + k.callbacks_owed_at_end
+        && k.callbacks_kept <= k.callbacks_made
+        && k.callbacks_late_at_end <= k.callbacks_owed_at_end
+        && k.waiting_late_at_end <= k.waiting_at_end
+        && k.callbacks_made_event <= k.handled_event
         && k.answered_within <= k.answered
         && k.answered_at_once <= k.answered
         && k.redials <= k.offered
@@ -122,12 +128,20 @@ fn check_invariants(model: &Model, out: &RepOutcome) -> Result<(), TestCaseError
         prop_assert!(
             (a.wait_abandoned_s - b.wait_abandoned_s).abs() <= 1e-9 * a.wait_abandoned_s.abs()
         );
+        for (x, y) in [
+            (a.callback_wait_s, b.callback_wait_s),
+            (a.callback_wait_working_s, b.callback_wait_working_s),
+        ] {
+            prop_assert!((x - y).abs() <= 1e-9 * x.abs());
+        }
         (
             a.wait_answered_s,
             b.wait_answered_s,
             a.wait_abandoned_s,
             b.wait_abandoned_s,
         ) = (0.0, 0.0, 0.0, 0.0);
+        (a.callback_wait_s, b.callback_wait_s) = (0.0, 0.0);
+        (a.callback_wait_working_s, b.callback_wait_working_s) = (0.0, 0.0);
         prop_assert_eq!(a, b);
     }
     for (j, p) in out.pool_intervals.iter().enumerate() {

@@ -379,10 +379,17 @@ proptest! {
         let (out, trace) = simulate_traced(&model, rep, Vec::new());
         check_counts(&model, &out)?;
         check_trace(&model, &trace, hires)?;
-        // The trace and the counts agree on how many services started.
+        // The trace and the counts agree on how many services started:
+        // live answers and callbacks made by arrival, all of them by event.
         let starts = trace.iter().filter(|e| matches!(e, Trace::Start { .. })).count();
-        let answered: f64 = out.channel_intervals.iter().map(|i| i.counts.answered).sum();
+        let answered: f64 = out
+            .channel_intervals
+            .iter()
+            .map(|i| i.counts.answered + i.counts.callbacks_made)
+            .sum();
         prop_assert_eq!(starts as f64, answered);
+        let handled: f64 = out.channel_intervals.iter().map(|i| i.counts.handled_event).sum();
+        prop_assert_eq!(starts as f64, handled);
     }
 }
 
