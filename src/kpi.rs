@@ -277,7 +277,7 @@ pub const POOL_KPIS: &[KpiDef] = &[
     def(
         "paid_hours_h",
         "hours",
-        "staff hours on the roster paid by the pool: its own staff (also while redeployed elsewhere) and its hires, training included; absence and breaks are paid",
+        "staff hours on the roster paid by the pool: its own staff (also while redeployed elsewhere) and its hires, training included; absence and breaks are paid, and the roster hours of holidays when the pool has `holiday_pay`",
     ),
     def(
         "staff_cost",
@@ -367,7 +367,7 @@ pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
     def(
         "pool_cost",
         "currency",
-        "staff cost of the interval plus hiring costs of hires arriving in it",
+        "staff cost of the interval (paid holiday hours included) plus hiring costs of hires arriving in it",
     ),
 ];
 
@@ -578,7 +578,7 @@ pub const TOTAL_KPIS: &[KpiDef] = &[
     def(
         "paid_hours_h",
         "hours",
-        "staff hours on the roster of all pools, training included",
+        "staff hours on the roster of all pools, training and paid holidays included",
     ),
     def("staff_cost", "currency", "staff cost of all pools"),
     def(

@@ -10,6 +10,7 @@ mod demand;
 mod determinism;
 mod erlang_validation;
 mod library;
+mod pay;
 mod service;
 mod snapshots;
 mod util;
