@@ -130,13 +130,16 @@ pub struct KpiRef {
 }
 
 /// The share of contacts answered within their channel's threshold, all
-/// channels together: Σ service level × (answered + abandoned) ÷
-/// Σ (answered + abandoned).
+/// public channels together: Σ service level × (answered + abandoned) ÷
+/// Σ (answered + abandoned), over the channels that are not internal work
+/// queues (`internal = true`, such as case files), which the public does
+/// not contact.
 pub const OVERALL_SL: &str = "overall_service_level";
 
 impl KpiRef {
-    /// The KPI's value in one replication of arm `a`.
-    pub fn value(&self, a: usize, rec: &RepRecord) -> f64 {
+    /// The KPI's value in one replication of arm `a`, whose model is
+    /// `model`.
+    pub fn value(&self, a: usize, model: &Model, rec: &RepRecord) -> f64 {
         let Some(i) = self.index.get(a).copied().flatten() else {
             return f64::NAN;
         };
@@ -144,7 +147,7 @@ impl KpiRef {
             Scope::Channel => rec.channel_kpis[i][self.kpi],
             Scope::Topic => rec.topic_kpis[i][self.kpi],
             Scope::Pool => rec.pool_kpis[i][self.kpi],
-            Scope::Total if self.key == OVERALL_SL => overall_service_level(rec),
+            Scope::Total if self.key == OVERALL_SL => overall_service_level(model, rec),
             Scope::Total => rec.total_kpis[self.kpi],
         }
     }
@@ -155,12 +158,19 @@ impl KpiRef {
     }
 }
 
-fn overall_service_level(rec: &RepRecord) -> f64 {
+/// [`OVERALL_SL`] of one replication of `model`.
+fn overall_service_level(model: &Model, rec: &RepRecord) -> f64 {
     let sl = index_of(CHANNEL_KPIS, "service_level").unwrap_or(0);
     let ans = index_of(CHANNEL_KPIS, "answered_contacts").unwrap_or(0);
     let ab = index_of(CHANNEL_KPIS, "abandoned_contacts").unwrap_or(0);
     let (mut within, mut handled) = (0.0, 0.0);
-    for k in &rec.channel_kpis {
+    let public = rec
+        .channel_kpis
+        .iter()
+        .zip(&model.channels)
+        .filter(|(_, ch)| !ch.internal)
+        .map(|(k, _)| k);
+    for k in public {
         let n = k[ans] + k[ab];
         if n > 0.0 && k[sl].is_finite() {
             within += k[sl] * n;
@@ -350,7 +360,8 @@ pub struct ArmRisk {
     pub total_cost: Stat,
     /// Total cost ÷ handled contacts.
     pub cost_per_handled_contact: Stat,
-    /// Share answered within threshold, all channels.
+    /// Share answered within threshold, all public channels (see
+    /// [`OVERALL_SL`]).
     pub overall_service_level: Stat,
 }
 
@@ -378,7 +389,10 @@ pub struct Comparison {
 }
 
 fn values(k: &KpiRef, a: usize, arm: &Arm) -> Vec<f64> {
-    arm.records.iter().map(|r| k.value(a, r)).collect()
+    arm.records
+        .iter()
+        .map(|r| k.value(a, &arm.model, r))
+        .collect()
 }
 
 /// Compares the arms (`arms[0]` is the base).
@@ -471,7 +485,7 @@ fn arm_risk(arm: &Arm, settings: RiskSettings) -> ArmRisk {
         overall_service_level: Stat::of(
             &arm.records
                 .iter()
-                .map(overall_service_level)
+                .map(|r| overall_service_level(m, r))
                 .collect::<Vec<_>>(),
         ),
     }

@@ -121,6 +121,9 @@ pub fn describe(model: &Model) -> String {
         let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
         let kind = ch.kind.word();
         let _ = writeln!(s, "\nchannel {} ({kind})", ch.name);
+        if ch.internal {
+            let _ = writeln!(s, "  internal work queue, not in public-service totals");
+        }
         match ch.kind {
             ChannelKind::Phone => {
                 let _ = writeln!(

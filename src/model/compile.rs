@@ -359,6 +359,7 @@ impl Checker<'_> {
             channels.push(Channel {
                 name: name.clone(),
                 kind: ch.kind,
+                internal: ch.internal,
                 lines: ch.lines,
                 counters: ch.counters,
                 patience,

@@ -88,6 +88,10 @@ pub struct Channel {
     pub name: String,
     /// Phone, e-mail or desk.
     pub kind: ChannelKind,
+    /// An internal work queue (case files), not contacted by the public:
+    /// left out of public-service totals such as the overall service level
+    /// of a comparison.
+    pub internal: bool,
     /// Phone: most calls in the system at once (in service + waiting);
     /// `None` = unlimited.
     pub lines: Option<u32>,

@@ -389,6 +389,10 @@ pub struct Channel {
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+    /// An internal work queue (case files, decisions), not a channel the
+    /// public contacts: left out of public-service totals.
+    #[serde(default)]
+    pub internal: bool,
     /// Opening hours per weekday; absent = always open.
     #[serde(default)]
     pub hours: Option<WeekHours>,
