@@ -336,7 +336,8 @@ pub struct ArmRisk {
     pub total_cost: Stat,
     /// Total cost ÷ handled contacts.
     pub cost_per_handled_contact: Stat,
-    /// Share answered within threshold, all channels.
+    /// Share answered within threshold, all public channels (see
+    /// [`OVERALL_SL`]).
     pub overall_service_level: Stat,
 }
 
@@ -364,7 +365,10 @@ pub struct Comparison {
 }
 
 fn values(k: &KpiRef, a: usize, arm: &Arm) -> Vec<f64> {
-    arm.records.iter().map(|r| k.value(a, r)).collect()
+    arm.records
+        .iter()
+        .map(|r| k.value(a, r))
+        .collect()
 }
 
 /// Compares the arms (`arms[0]` is the base).

@@ -347,7 +347,7 @@ pub const POOL_KPIS: &[KpiDef] = &[
     def(
         "paid_hours_h",
         "hours",
-        "staff hours on the roster paid by the pool: its own staff (also while redeployed elsewhere) and its hires, training included; absence and breaks are paid",
+        "staff hours on the roster paid by the pool: its own staff (also while redeployed elsewhere) and its hires, training included; absence and breaks are paid, and the roster hours of holidays when the pool has `holiday_pay`",
     ),
     def(
         "staff_cost",
@@ -442,7 +442,7 @@ pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
     def(
         "pool_cost",
         "currency",
-        "staff cost of the interval plus hiring costs of hires arriving in it",
+        "staff cost of the interval (paid holiday hours included) plus hiring costs of hires arriving in it",
     ),
 ];
 
@@ -730,7 +730,7 @@ pub const TOTAL_KPIS: &[KpiDef] = &[
     def(
         "paid_hours_h",
         "hours",
-        "staff hours on the roster of all pools, training included",
+        "staff hours on the roster of all pools, training and paid holidays included",
     ),
     def("staff_cost", "currency", "staff cost of all pools"),
     def(
@@ -764,7 +764,10 @@ pub const TOTAL_KPIS: &[KpiDef] = &[
 /// [`TOTAL_KPIS`]).
 pub fn overall_service_level(model: &Model, channels: &[ChannelTotals]) -> f64 {
     let (mut on_time, mut all) = (0.0, 0.0);
-    for (_ch, t) in model.channels.iter().zip(channels) {
+    for (ch, t) in model.channels.iter().zip(channels) {
+        if ch.internal {
+            continue;
+        }
         let k = &t.counts;
         on_time += k.answered_within + k.callbacks_kept;
         all += k.answered

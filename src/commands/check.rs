@@ -121,6 +121,9 @@ pub fn describe(model: &Model) -> String {
         let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
         let kind = ch.kind.word();
         let _ = writeln!(s, "\nchannel {} ({kind})", ch.name);
+        if ch.internal {
+            let _ = writeln!(s, "  internal work queue, not in public-service totals");
+        }
         match ch.kind {
             ChannelKind::Phone => {
                 let _ = writeln!(
@@ -342,6 +345,7 @@ pub fn describe(model: &Model) -> String {
             crate::units::trim_float(pool.cost_per_hour),
             model.currency
         );
+        let _ = writeln!(s, "  {}", holidays_line(pool, model.horizon_s));
         let _ = writeln!(
             s,
             "  serves (priority order): {}",
@@ -398,6 +402,27 @@ pub fn describe(model: &Model) -> String {
         let _ = writeln!(s, "\nwarning: {w}");
     }
     s
+}
+
+/// Whether the pool pays holidays, and how many roster hours that is.
+fn holidays_line(pool: &crate::model::Pool, horizon_s: f64) -> String {
+    let (paid, key) = if pool.holiday_pay {
+        ("paid", "true")
+    } else {
+        ("unpaid", "false")
+    };
+    let hours = pool.holiday_roster.overlap(0.0, horizon_s) / 3600.0;
+    if hours == 0.0 {
+        format!("holidays {paid} (holiday_pay = {key}); no roster hours fall on a holiday")
+    } else if pool.holiday_pay {
+        format!(
+            "holidays {paid} (holiday_pay = {key}): the roster's {hours:.1} h per person on holidays are paid, with nobody on duty"
+        )
+    } else {
+        format!(
+            "holidays {paid} (holiday_pay = {key}): the roster's {hours:.1} h per person on holidays are not paid"
+        )
+    }
 }
 
 fn describe_trigger(model: &Model, tr: &crate::model::Trigger) -> String {

@@ -160,12 +160,13 @@ impl<T: Tracer> Sim<'_, T> {
             Effect::PoolHours {
                 pool,
                 on_duty,
+                holiday_roster,
                 scale,
                 cost_factor,
             } => {
                 self.shapes[*pool].scale = *scale;
                 self.shapes[*pool].cost_factor = *cost_factor;
-                let steps = staff::shape_of(&m.pools[*pool], on_duty, m.horizon_s);
+                let steps = staff::shape_of(&m.pools[*pool], on_duty, holiday_roster, m.horizon_s);
                 self.splice_shape(*pool, steps);
             }
             Effect::Lines { channel, lines } => {
@@ -229,7 +230,7 @@ impl<T: Tracer> Sim<'_, T> {
                 self.shapes[*pool].scale = 1.0;
                 self.shapes[*pool].cost_factor = 1.0;
                 let p = &m.pools[*pool];
-                let steps = staff::shape_of(p, &p.on_duty, m.horizon_s);
+                let steps = staff::shape_of(p, &p.on_duty, &p.holiday_roster, m.horizon_s);
                 self.splice_shape(*pool, steps);
             }
             Effect::Lines { channel, .. } => {
@@ -346,17 +347,25 @@ impl<T: Tracer> Sim<'_, T> {
     }
 
     /// Replaces a pool's roster from now on.
-    fn splice_shape(&mut self, s: usize, new_steps: Vec<(f64, f64)>) {
+    fn splice_shape(&mut self, s: usize, new_steps: Vec<staff::Step>) {
         let now = self.now;
-        let mut steps: Vec<(f64, f64)> = self.shapes[s]
+        let mut steps: Vec<staff::Step> = self.shapes[s]
             .steps
             .iter()
             .copied()
-            .filter(|&(t, _)| t < now)
+            .filter(|st| st.at < now)
             .collect();
-        let i = new_steps.partition_point(|&(t, _)| t <= now);
-        let frac_now = if i > 0 { new_steps[i - 1].1 } else { 0.0 };
-        steps.push((now, frac_now));
+        let i = new_steps.partition_point(|st| st.at <= now);
+        let (frac, paid) = if i > 0 {
+            (new_steps[i - 1].frac, new_steps[i - 1].paid)
+        } else {
+            (0.0, false)
+        };
+        steps.push(staff::Step {
+            at: now,
+            frac,
+            paid,
+        });
         steps.extend(new_steps[i..].iter().copied());
         self.replace_shape(s, steps);
     }

@@ -610,8 +610,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
         // Rosters, interpreters and opening hours first, so that at equal
         // times they act before arrivals.
         for s in 0..sim.shapes.len() {
-            if let Some(&(t, _)) = sim.shapes[s].steps.first() {
-                sim.schedule_shape(s, t, 0);
+            if let Some(first) = sim.shapes[s].steps.first() {
+                sim.schedule_shape(s, first.at, 0);
             }
         }
         sim.schedule_actions();

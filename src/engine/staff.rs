@@ -92,12 +92,26 @@ impl Cohort {
     }
 }
 
+/// One step of a roster shape, holding until the next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Step {
+    /// When it starts, seconds.
+    pub at: f64,
+    /// Share of the present staff on duty.
+    pub frac: f64,
+    /// Whether the roster's hours are paid: on duty (breaks included), or a
+    /// holiday's roster hours in a pool that pays holidays.
+    pub paid: bool,
+}
+
 /// A roster shape: the share of present staff on duty, as steps.
 #[derive(Debug, Clone)]
 pub(super) struct Shape {
-    pub steps: Vec<(f64, f64)>,
+    pub steps: Vec<Step>,
     /// Current share.
     pub frac: f64,
+    /// Whether the current step is paid.
+    pub paid: bool,
     /// Bumped when the steps are replaced, to invalidate scheduled events.
     pub epoch: u32,
     pub cohorts: Vec<usize>,
@@ -109,14 +123,47 @@ pub(super) struct Shape {
 }
 
 /// The shape of a roster: on-duty intervals with a pool's breaks, with a
-/// step at every midnight (absence is drawn per day).
-pub(super) fn shape_of(pool: &Pool, on_duty: &Intervals, horizon_s: f64) -> Vec<(f64, f64)> {
+/// step at every midnight (absence is drawn per day). Time on duty is paid,
+/// and so are `holiday_roster` (the hours the roster would have had on the
+/// holidays) when the pool pays holidays.
+pub(super) fn shape_of(
+    pool: &Pool,
+    on_duty: &Intervals,
+    holiday_roster: &Intervals,
+    horizon_s: f64,
+) -> Vec<Step> {
     let mut p = pool.clone();
     p.on_duty = on_duty.clone();
     // Midnight steps: a zero absence still needs none, but cohorts that
     // join later may have one; always adding them keeps this simple.
     p.absence = 1e-9;
-    p.duty_shape(horizon_s)
+    let duty = p.duty_shape(horizon_s);
+    let holidays = if pool.holiday_pay {
+        holiday_roster.spans()
+    } else {
+        &[]
+    };
+    let mut times: Vec<f64> = duty.iter().map(|&(t, _)| t).collect();
+    for &(a, b) in holidays {
+        times.push(a);
+        times.push(b);
+    }
+    times.retain(|&t| t < horizon_s);
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    times
+        .into_iter()
+        .map(|at| {
+            // `duty` starts at 0 and every time is at or after it.
+            let i = duty.partition_point(|&(t, _)| t <= at);
+            let frac = if i > 0 { duty[i - 1].1 } else { 0.0 };
+            Step {
+                at,
+                frac,
+                paid: frac > 0.0 || (pool.holiday_pay && holiday_roster.contains(at)),
+            }
+        })
+        .collect()
 }
 
 /// Levels kept per pool, after the channel levels: `POOL_LEVELS` each.
@@ -142,8 +189,9 @@ pub(super) fn initial(m: &Model) -> (Vec<Cohort>, Vec<Shape>, Vec<Option<usize>>
         .pools
         .iter()
         .map(|p| Shape {
-            steps: shape_of(p, &p.on_duty, m.horizon_s),
+            steps: shape_of(p, &p.on_duty, &p.holiday_roster, m.horizon_s),
             frac: 0.0,
+            paid: false,
             epoch: 0,
             cohorts: Vec::new(),
             scale: 1.0,
@@ -163,12 +211,13 @@ pub(super) fn initial(m: &Model) -> (Vec<Cohort>, Vec<Shape>, Vec<Option<usize>>
         let id = (np + a) as u64;
         match &action.effect {
             crate::model::Effect::Hire(h) => {
-                let shape = match &h.on_duty {
+                let shape = match &h.roster {
                     None => h.pool,
-                    Some(iv) => {
+                    Some((on_duty, holidays)) => {
                         shapes.push(Shape {
-                            steps: shape_of(&m.pools[h.pool], iv, m.horizon_s),
+                            steps: shape_of(&m.pools[h.pool], on_duty, holidays, m.horizon_s),
                             frac: 0.0,
+                            paid: false,
                             epoch: 0,
                             cohorts: Vec::new(),
                             scale: 1.0,
@@ -291,7 +340,7 @@ impl<T: Tracer> Sim<'_, T> {
             }
             by[L_TRAINING] += f64::from(c.training);
             let shape = &self.shapes[c.shape];
-            if shape.frac > 0.0 {
+            if shape.paid {
                 let h = f64::from(c.paid_headcount) * shape.scale;
                 by[L_PAID] += h;
                 by[L_COST] += h * c.cost_per_hour * shape.cost_factor;
@@ -321,12 +370,13 @@ impl<T: Tracer> Sim<'_, T> {
         if self.shapes[s].epoch != epoch {
             return;
         }
-        let (_, frac) = self.shapes[s].steps[step];
+        let Step { frac, paid, .. } = self.shapes[s].steps[step];
         self.shapes[s].frac = frac;
-        if let Some(&(t, _)) = self.shapes[s].steps.get(step + 1)
-            && t < self.m.horizon_s
+        self.shapes[s].paid = paid;
+        if let Some(next) = self.shapes[s].steps.get(step + 1)
+            && next.at < self.m.horizon_s
         {
-            self.schedule_shape(s, t, step + 1);
+            self.schedule_shape(s, next.at, step + 1);
         }
         self.staff_changed_shape(s);
     }
@@ -364,18 +414,23 @@ impl<T: Tracer> Sim<'_, T> {
     }
 
     /// Replaces shape `s` from now on by a roster of new on-duty intervals.
-    pub(super) fn replace_shape(&mut self, s: usize, steps: Vec<(f64, f64)>) {
+    pub(super) fn replace_shape(&mut self, s: usize, steps: Vec<Step>) {
         let now = self.now;
         self.shapes[s].epoch = self.shapes[s].epoch.wrapping_add(1) & 0xFFFF;
         // The share now, then the future steps.
-        let i = steps.partition_point(|&(t, _)| t <= now);
-        let frac = if i > 0 { steps[i - 1].1 } else { 0.0 };
+        let i = steps.partition_point(|st| st.at <= now);
+        let (frac, paid) = if i > 0 {
+            (steps[i - 1].frac, steps[i - 1].paid)
+        } else {
+            (0.0, false)
+        };
         self.shapes[s].steps = steps;
         self.shapes[s].frac = frac;
-        if let Some(&(t, _)) = self.shapes[s].steps.get(i)
-            && t < self.m.horizon_s
+        self.shapes[s].paid = paid;
+        if let Some(next) = self.shapes[s].steps.get(i)
+            && next.at < self.m.horizon_s
         {
-            self.schedule_shape(s, t, i);
+            self.schedule_shape(s, next.at, i);
         }
         self.staff_changed_shape(s);
     }

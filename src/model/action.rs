@@ -110,6 +110,8 @@ pub enum Effect {
         pool: usize,
         /// The new roster over the whole horizon (used from the effect on).
         on_duty: Intervals,
+        /// The hours the new roster would have had on the holidays.
+        holiday_roster: Intervals,
         /// Share of the staff on duty at each moment of the new roster
         /// (below 1 when the overtime cap stops everyone working all of it).
         scale: f64,
@@ -205,8 +207,9 @@ pub struct Hire {
     pub cost_per_hour: f64,
     /// One-off cost per hire.
     pub cost_per_hire: f64,
-    /// Their roster (default: the pool's).
-    pub on_duty: Option<Intervals>,
+    /// Their own roster, if not the pool's: `(on duty, the hours it would
+    /// have had on the holidays)`.
+    pub roster: Option<(Intervals, Intervals)>,
     /// Trainers taken off their own pool's work during the training:
     /// `(pool, count)`.
     pub trainers: Option<(usize, u32)>,

@@ -359,6 +359,7 @@ impl Checker<'_> {
             channels.push(Channel {
                 name: name.clone(),
                 kind: ch.kind,
+                internal: ch.internal,
                 lines: ch.lines,
                 counters: ch.counters,
                 patience,
@@ -917,9 +918,9 @@ impl Checker<'_> {
                     interpreter,
                 });
             }
-            let on_duty = match &p.hours {
-                None => Intervals::always(horizon_s),
-                Some(h) => self.hours(&format!("{path}.hours"), h, first_weekday, days),
+            let (on_duty, holiday_roster) = match &p.hours {
+                None => (Intervals::always(horizon_s), Intervals::default()),
+                Some(h) => self.roster(&format!("{path}.hours"), h, first_weekday, days),
             };
             let mut breaks = Vec::new();
             for (j, b) in p.breaks.iter().enumerate() {
@@ -1015,6 +1016,8 @@ impl Checker<'_> {
                 name: name.clone(),
                 headcount: p.headcount,
                 on_duty,
+                holiday_roster,
+                holiday_pay: p.holiday_pay,
                 breaks,
                 absence: p.absence,
                 speed,
@@ -1236,6 +1239,30 @@ impl Checker<'_> {
         first_weekday: usize,
         days: u32,
     ) -> Intervals {
+        let ranges = self.week_ranges(path, week);
+        Intervals::weekly(&ranges, first_weekday, days, &self.holidays)
+    }
+
+    /// A roster: its hours on duty (closed on holidays), and the hours it
+    /// would have had on the holidays (paid without duty when the pool
+    /// pays holidays).
+    fn roster(
+        &mut self,
+        path: &str,
+        week: &WeekHours,
+        first_weekday: usize,
+        days: u32,
+    ) -> (Intervals, Intervals) {
+        let ranges = self.week_ranges(path, week);
+        (
+            Intervals::weekly(&ranges, first_weekday, days, &self.holidays),
+            Intervals::weekly_on(&ranges, first_weekday, days, &self.holidays),
+        )
+    }
+
+    /// Ranges per weekday (Monday first), each day's problems reported once
+    /// per key.
+    fn week_ranges(&mut self, path: &str, week: &WeekHours) -> [Vec<(f64, f64)>; 7] {
         let mut ranges: [Vec<(f64, f64)>; 7] = Default::default();
         let mut checked: Vec<&str> = Vec::new();
         for (day, resolved) in week.resolve().into_iter().enumerate() {
@@ -1252,7 +1279,7 @@ impl Checker<'_> {
             }
             checked.push(key);
         }
-        Intervals::weekly(&ranges, first_weekday, days, &self.holidays)
+        ranges
     }
 
     /// Checks the plans and actions; returns the actions that take part
@@ -1424,10 +1451,10 @@ impl Checker<'_> {
                             );
                         }
                     }
-                    let on_duty = a
+                    let roster = a
                         .hours
                         .as_ref()
-                        .map(|h| self.hours(&format!("{path}.hours"), h, first_weekday, days));
+                        .map(|h| self.roster(&format!("{path}.hours"), h, first_weekday, days));
                     let trainer_pool = match &a.trainers_from {
                         Some(_) => pool(self, "trainers_from", &a.trainers_from),
                         None => p,
@@ -1473,7 +1500,7 @@ impl Checker<'_> {
                             contract_s: a.contract.map(|d| d.secs()),
                             cost_per_hour: a.cost_per_hour.unwrap_or(pools[p].cost_per_hour),
                             cost_per_hire: a.cost_per_hire.unwrap_or(0.0),
-                            on_duty,
+                            roster,
                             trainers,
                         })
                     })
@@ -1542,7 +1569,7 @@ impl Checker<'_> {
                     let hours = a
                         .hours
                         .as_ref()
-                        .map(|h| self.hours(&format!("{path}.hours"), h, first_weekday, days));
+                        .map(|h| self.roster(&format!("{path}.hours"), h, first_weekday, days));
                     if hours.is_none() {
                         self.err_hint(
                             path.clone(),
@@ -1568,7 +1595,7 @@ impl Checker<'_> {
                                 self.err(format!("{path}.channel"), "e-mail has no opening hours; change the roster of the pools that answer it");
                             }
                             c.zip(hours)
-                                .map(|(channel, open)| Effect::ChannelHours { channel, open })
+                                .map(|(channel, (open, _))| Effect::ChannelHours { channel, open })
                         }
                         (None, Some(_)) => {
                             let rate = a.overtime_rate.unwrap_or(1.5);
@@ -1579,31 +1606,34 @@ impl Checker<'_> {
                                 );
                             }
                             let cap = a.overtime_cap.map(|d| d.secs());
-                            pool(self, "pool", &a.pool).zip(hours).map(|(p, on_duty)| {
-                                // Weekly hours per person of the new roster
-                                // against the contract: overtime, capped.
-                                let contract = pools[p].weekly_s;
-                                let roster = a.hours.as_ref().map_or(0.0, week_seconds);
-                                let overtime = (roster - contract).max(0.0);
-                                let worked = cap.map_or(overtime, |c| overtime.min(c));
-                                let scale = if roster > 0.0 {
-                                    ((contract + worked) / roster).min(1.0)
-                                } else {
-                                    1.0
-                                };
-                                let paid = contract.min(roster) + worked;
-                                let cost_factor = if paid > 0.0 {
-                                    (contract.min(roster) + rate * worked) / paid
-                                } else {
-                                    1.0
-                                };
-                                Effect::PoolHours {
-                                    pool: p,
-                                    on_duty,
-                                    scale,
-                                    cost_factor,
-                                }
-                            })
+                            pool(self, "pool", &a.pool).zip(hours).map(
+                                |(p, (on_duty, holiday_roster))| {
+                                    // Weekly hours per person of the new roster
+                                    // against the contract: overtime, capped.
+                                    let contract = pools[p].weekly_s;
+                                    let roster = a.hours.as_ref().map_or(0.0, week_seconds);
+                                    let overtime = (roster - contract).max(0.0);
+                                    let worked = cap.map_or(overtime, |c| overtime.min(c));
+                                    let scale = if roster > 0.0 {
+                                        ((contract + worked) / roster).min(1.0)
+                                    } else {
+                                        1.0
+                                    };
+                                    let paid = contract.min(roster) + worked;
+                                    let cost_factor = if paid > 0.0 {
+                                        (contract.min(roster) + rate * worked) / paid
+                                    } else {
+                                        1.0
+                                    };
+                                    Effect::PoolHours {
+                                        pool: p,
+                                        on_duty,
+                                        holiday_roster,
+                                        scale,
+                                        cost_factor,
+                                    }
+                                },
+                            )
                         }
                     }
                 }

@@ -88,6 +88,10 @@ pub struct Channel {
     pub name: String,
     /// Phone, e-mail or desk.
     pub kind: ChannelKind,
+    /// An internal work queue (case files), not contacted by the public:
+    /// left out of public-service totals such as the overall service level
+    /// of a comparison.
+    pub internal: bool,
     /// Phone: most calls in the system at once (in service + waiting);
     /// `None` = unlimited.
     pub lines: Option<u32>,
@@ -201,6 +205,13 @@ pub struct Pool {
     pub headcount: u32,
     /// When the pool is on duty.
     pub on_duty: Intervals,
+    /// The hours its roster would have had on the public holidays, on which
+    /// it is closed (empty without `hours`: such a pool is on duty on
+    /// holidays).
+    pub holiday_roster: Intervals,
+    /// Whether its staff and hires are paid their roster hours on holidays
+    /// (without being on duty).
+    pub holiday_pay: bool,
     /// Break windows: `(from, to, share)` in seconds after midnight.
     pub breaks: Vec<(f64, f64, f64)>,
     /// Share of staff absent on a day.
@@ -320,9 +331,15 @@ impl Pool {
         out
     }
 
-    /// Rostered staff hours over `[from, to)` (absence and breaks are paid).
+    /// Rostered staff hours over `[from, to)` (absence and breaks are paid,
+    /// and holidays when the pool pays them).
     pub fn paid_hours(&self, from: f64, to: f64) -> f64 {
-        f64::from(self.headcount) * self.on_duty.overlap(from, to) / 3600.0
+        let holidays = if self.holiday_pay {
+            self.holiday_roster.overlap(from, to)
+        } else {
+            0.0
+        };
+        f64::from(self.headcount) * (self.on_duty.overlap(from, to) + holidays) / 3600.0
     }
 }
 

@@ -105,9 +105,30 @@ impl Intervals {
         days: u32,
         closed_days: &[u32],
     ) -> Self {
+        Self::weekly_where(week, first_weekday, days, |d| !closed_days.contains(&d))
+    }
+
+    /// The same weekly ranges on the days listed in `only_days` and no
+    /// others: the hours those days would have had had they not been
+    /// closed (a roster's hours on public holidays).
+    pub fn weekly_on(
+        week: &[Vec<(f64, f64)>; 7],
+        first_weekday: usize,
+        days: u32,
+        only_days: &[u32],
+    ) -> Self {
+        Self::weekly_where(week, first_weekday, days, |d| only_days.contains(&d))
+    }
+
+    fn weekly_where(
+        week: &[Vec<(f64, f64)>; 7],
+        first_weekday: usize,
+        days: u32,
+        keep: impl Fn(u32) -> bool,
+    ) -> Self {
         let mut spans = Vec::new();
         for d in 0..days {
-            if closed_days.contains(&d) {
+            if !keep(d) {
                 continue;
             }
             let base = f64::from(d) * DAY_S;
@@ -228,5 +249,23 @@ mod tests {
         assert!(!iv.contains(61_200.0));
         assert!(iv.contains(DAY_S));
         assert_eq!(iv.overlap(0.0, DAY_S), 8.0 * 3600.0);
+    }
+
+    #[test]
+    fn a_closed_day_keeps_the_hours_it_would_have_had_apart() {
+        let mut week: [Vec<(f64, f64)>; 7] = Default::default();
+        for d in week.iter_mut().take(5) {
+            d.push((9.0 * 3600.0, 17.0 * 3600.0));
+        }
+        // Start on a Monday, one week, Wednesday (day 2) closed.
+        let open = Intervals::weekly(&week, 0, 7, &[2]);
+        let closed = Intervals::weekly_on(&week, 0, 7, &[2]);
+        assert_eq!(open.overlap(0.0, 7.0 * DAY_S), 4.0 * 8.0 * 3600.0);
+        assert_eq!(
+            closed.spans(),
+            &[(2.0 * DAY_S + 32_400.0, 2.0 * DAY_S + 61_200.0)]
+        );
+        // A closed Saturday would have had no hours.
+        assert!(Intervals::weekly_on(&week, 0, 7, &[5]).spans().is_empty());
     }
 }

@@ -495,7 +495,7 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
         chart: Chart::Scatter {
             title: "Cost against service, per arm (mean and 95 % interval)".into(),
             x_label: format!("total cost ({cur})"),
-            y_label: "answered within threshold, all channels (%)".into(),
+            y_label: "answered within threshold, public channels (%)".into(),
             points: cmp
                 .arms
                 .iter()
@@ -687,7 +687,7 @@ pub fn html(cmp: &Comparison, charts: &[super::DrawnChart], stop_note: &str) -> 
     // Ranking.
     let _ = writeln!(
         h,
-        "<h2>Ranking by cost</h2>\n<p class=\"muted\">Highlighted: the cost-efficient frontier, arms that no other arm beats on both total cost and the share of contacts answered within their channel's threshold. Mean and 95 % interval.</p>\n<table id=\"ranking\"><thead><tr><th>arm</th><th>total cost ({})</th><th>cost per handled contact</th><th>answered within threshold, all channels</th><th>targets met</th></tr></thead><tbody>",
+        "<h2>Ranking by cost</h2>\n<p class=\"muted\">Highlighted: the cost-efficient frontier, arms that no other arm beats on both total cost and the share of contacts answered within their channel's threshold on the public channels (internal work queues left out). Mean and 95 % interval.</p>\n<table id=\"ranking\"><thead><tr><th>arm</th><th>total cost ({})</th><th>cost per handled contact</th><th>answered within threshold, public channels</th><th>targets met</th></tr></thead><tbody>",
         esc(cur)
     );
     for a in by_cost(cmp) {

@@ -339,6 +339,7 @@ mod tests {
         Channel {
             name: "x".into(),
             kind: ChannelKind::Email,
+            internal: false,
             lines: None,
             counters: None,
             patience: None,

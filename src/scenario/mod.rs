@@ -389,6 +389,10 @@ pub struct Channel {
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+    /// An internal work queue (case files, decisions), not a channel the
+    /// public contacts: left out of public-service totals.
+    #[serde(default)]
+    pub internal: bool,
     /// Opening hours per weekday; absent = always open.
     #[serde(default)]
     pub hours: Option<WeekHours>,
@@ -733,7 +737,7 @@ impl WeekdayFactors {
 }
 
 /// A `[pools.ID]` table: a group of interchangeable staff.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pool {
     /// Free text.
@@ -762,6 +766,11 @@ pub struct Pool {
     /// Cost of one staff hour on duty, in the scenario's currency.
     #[serde(default)]
     pub cost_per_hour: f64,
+    /// Whether staff (and hires) are paid on public holidays the hours their
+    /// roster would have had that day, without being on duty (default
+    /// `true`: monthly salaries).
+    #[serde(default = "yes")]
+    pub holiday_pay: bool,
     /// Share of on-duty staff kept for deferred work (e-mail) when there is
     /// some, even while real-time contacts wait.
     #[serde(default)]
@@ -774,6 +783,27 @@ pub struct Pool {
     /// weekly hours); rosters longer than this are overtime.
     #[serde(default)]
     pub weekly_hours: Option<Duration>,
+}
+
+impl Default for Pool {
+    /// An empty pool with the defaults a scenario file gets.
+    fn default() -> Self {
+        Pool {
+            description: None,
+            headcount: 0,
+            serves: Vec::new(),
+            languages: None,
+            hours: None,
+            breaks: Vec::new(),
+            absence: 0.0,
+            speed: None,
+            cost_per_hour: 0.0,
+            holiday_pay: yes(),
+            deferred_share: 0.0,
+            wellbeing: None,
+            weekly_hours: None,
+        }
+    }
 }
 
 /// A pool's `wellbeing` table.

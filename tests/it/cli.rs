@@ -188,6 +188,28 @@ fn check_describes_a_good_scenario() {
 }
 
 #[test]
+fn check_marks_internal_work_queues() {
+    let dir = tempdir();
+    let text = GOOD.replace(
+        "[topics.general]",
+        "[channels.files]\nkind = \"email\"\ninternal = true\nanswer_within = \"1d\"\n\n[topics.general]",
+    );
+    let p = write_scenario(dir.path(), &text);
+    let out = surgesim().arg("check").arg(&p).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let marked = "internal work queue, not in public-service totals";
+    let files = text
+        .find("channel files (e-mail)")
+        .expect("the files channel");
+    let hotline = text.find("channel hotline (phone)").expect("the hotline");
+    // Said once, of the files (listed first) and not of the hotline.
+    assert_eq!(text.matches(marked).count(), 1, "{text}");
+    let at = text.find(marked).unwrap();
+    assert!(files < at && at < hotline, "{text}");
+}
+
+#[test]
 fn erlang_exact_and_simulated_agree() {
     let out = surgesim()
         .args([

@@ -459,3 +459,127 @@ fn a_variant_can_switch_one_action_off() {
         );
     }
 }
+
+/// A public phone line and an inbox served by one team, and case files
+/// worked by a back office of `back` staff (an internal queue when
+/// `internal`); nothing is shared between the two sides.
+fn with_case_files(back: u32, internal: bool) -> String {
+    format!(
+        r#"
+[scenario]
+name = "internal queue"
+start = 2022-03-07
+days = 10
+interval = "1h"
+seed = 4
+
+[channels.line]
+kind = "phone"
+hours = {{ weekdays = "09:00-16:00" }}
+patience = {{ dist = "exponential", mean = "2m" }}
+answer_within = "30s"
+
+[channels.mail]
+kind = "email"
+answer_within = "8h"
+
+[channels.files]
+kind = "email"
+internal = {internal}
+answer_within = "1d"
+
+[topics.info]
+handle.line = {{ dist = "exponential", mean = "5m" }}
+handle.mail = {{ dist = "exponential", mean = "10m" }}
+
+[topics.case]
+handle.files = {{ dist = "exponential", mean = "1h" }}
+
+[[demand]]
+topic = "info"
+channel = "line"
+per_day = 300
+
+[[demand]]
+topic = "info"
+channel = "mail"
+per_day = 40
+
+[[demand]]
+topic = "case"
+channel = "files"
+per_day = 30
+
+[pools.team]
+headcount = 6
+serves = ["line", "mail"]
+hours = {{ weekdays = "09:00-16:00" }}
+absence = 0.1
+
+[pools.back]
+headcount = {back}
+serves = ["files"]
+hours = {{ weekdays = "08:00-16:00" }}
+"#
+    )
+}
+
+fn text_arm(name: &str, text: &str, n: u64) -> Arm {
+    let m = super::util::model_from_text(text);
+    Arm {
+        name: name.into(),
+        description: String::new(),
+        changes: Vec::new(),
+        records: records(&m, n),
+        model: m,
+    }
+}
+
+/// Per replication: the overall service level of the second arm minus the
+/// first's, and the same for `files.service_level`.
+fn overall_and_files_differences(internal: bool) -> (Vec<f64>, Vec<f64>) {
+    let n = 6;
+    let arms = vec![
+        text_arm("base", &with_case_files(2, internal), n),
+        text_arm("more_back", &with_case_files(4, internal), n),
+    ];
+    // The public channels are the same, replication by replication.
+    let public: Vec<usize> = ["line", "mail"]
+        .iter()
+        .map(|n| {
+            arms[0]
+                .model
+                .channels
+                .iter()
+                .position(|c| c.name == *n)
+                .unwrap()
+        })
+        .collect();
+    for (a, b) in arms[0].records.iter().zip(&arms[1].records) {
+        for &c in &public {
+            let (x, y) = (&a.channel_kpis[c], &b.channel_kpis[c]);
+            assert!(x.iter().zip(y).all(|(p, q)| same(*p, *q)), "channel {c}");
+        }
+    }
+    let cmp = compare::compare(arms, settings());
+    let overall = compare::find_kpi(&cmp.kpis, "total.overall_service_level").unwrap();
+    let files = compare::find_kpi(&cmp.kpis, "files.service_level").unwrap();
+    (
+        compare::differences(overall, &cmp.arms, 1),
+        compare::differences(files, &cmp.arms, 1),
+    )
+}
+
+#[test]
+fn an_internal_queue_does_not_move_the_overall_service_level() {
+    let (overall, files) = overall_and_files_differences(true);
+    // The back office's files are decided much faster with twice the staff …
+    let mean_files = files.iter().sum::<f64>() / files.len() as f64;
+    assert!(mean_files > 0.1, "{files:?}");
+    // … and the public sees no difference at all.
+    assert_eq!(overall, vec![0.0; overall.len()]);
+    // Counted as a public channel, the same files would move it.
+    let (counted, _) = overall_and_files_differences(false);
+    assert!(counted.iter().all(|&d| d != 0.0), "{counted:?}");
+    assert!(counted.iter().sum::<f64>() > 0.0, "{counted:?}");
+}

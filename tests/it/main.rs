@@ -12,6 +12,7 @@ mod determinism;
 mod docs;
 mod erlang_validation;
 mod library;
+mod pay;
 mod service;
 mod snapshots;
 mod util;
