@@ -64,7 +64,7 @@ pub fn show_spread(s: &Stat, f: Fmt) -> String {
 }
 
 /// The service-level threshold in words: "within 1 min", "within 2 working
-/// days (of 8 h)", "within 16 working hours".
+/// days of 8 h", "within 16 working hours".
 pub fn target_words(ch: &Channel) -> String {
     let Some((iv, _)) = &ch.business else {
         return format!("within {}", human_duration(ch.answer_within_s));
@@ -85,7 +85,7 @@ pub fn target_words(ch: &Channel) -> String {
         if days >= 1.0 && (days - days.round()).abs() < 0.05 {
             let n = days.round();
             return format!(
-                "within {n} working day{} (of {})",
+                "within {n} working day{} of {}",
                 if n == 1.0 { "" } else { "s" },
                 human_duration(day_s)
             );
@@ -378,11 +378,11 @@ mod tests {
         let week = Intervals::from_spans(spans, 7.0 * DAY_S);
         assert_eq!(
             target_words(&channel(80.0 * 3600.0, Some(week.clone()))),
-            "within 10 working days (of 8 h)"
+            "within 10 working days of 8 h"
         );
         assert_eq!(
             target_words(&channel(8.0 * 3600.0, Some(week.clone()))),
-            "within 1 working day (of 8 h)"
+            "within 1 working day of 8 h"
         );
         assert_eq!(
             target_words(&channel(4.0 * 3600.0, Some(week))),

@@ -51,7 +51,12 @@ pub fn render(model: &Model, result: &RunResult) -> String {
         ]
     };
     for (c, ch) in model.channels.iter().enumerate() {
-        rows.push(head(format!("{} ({})", ch.name, ch.kind.word())));
+        rows.push(head(format!(
+            "{} ({}{})",
+            ch.name,
+            ch.kind.word(),
+            if ch.internal { ", internal" } else { "" }
+        )));
         for (key, label, f) in headline::channel_rows(model, result, c) {
             let Some(s) = headline::channel_stat(result, c, key) else {
                 continue;
