@@ -365,10 +365,7 @@ pub struct Comparison {
 }
 
 fn values(k: &KpiRef, a: usize, arm: &Arm) -> Vec<f64> {
-    arm.records
-        .iter()
-        .map(|r| k.value(a, r))
-        .collect()
+    arm.records.iter().map(|r| k.value(a, r)).collect()
 }
 
 /// Compares the arms (`arms[0]` is the base).

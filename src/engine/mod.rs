@@ -1667,11 +1667,8 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 work[work.len() - 1],
             ]
         };
-        let callback_stats: Vec<[f64; 4]> = self
-            .callback_waits
-            .iter_mut()
-            .map(|v| percentiles(v))
-            .collect();
+        let callback_stats: Vec<[f64; 4]> =
+            self.callback_waits.iter_mut().map(percentiles).collect();
         let lv = &self.levels;
         let channels = (0..nc)
             .map(|c| {

@@ -126,7 +126,7 @@ pub fn report(
         let mut rows: Vec<(String, Stat, Fmt)> = headline::channel_rows(model, result, c)
             .into_iter()
             .filter_map(|(key, label, f)| {
-                headline::channel_stat(result, c, key).map(|s| (label, s.clone(), f))
+                headline::channel_stat(result, c, key).map(|s| (label, *s, f))
             })
             .collect();
         if let Some((week, st)) = headline::worst_week(model, result, c) {

@@ -178,7 +178,7 @@ fn counters_added_to_an_unlimited_desk_are_counted_right() {
     // while visitors are in service: counters in use never underflow and
     // service is limited from then on.
     let m = model_from_text(
-        &r#"
+        r#"
 [scenario]
 name = "unlimited"
 start = 2022-03-07
@@ -211,8 +211,7 @@ channel = "desk"
 counters = 3
 at = 2022-03-08
 delay = "12h30m"
-"#
-        .to_string(),
+"#,
     );
     let out = simulate(&m, 0);
     let nc = m.channels.len();
