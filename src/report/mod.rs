@@ -9,6 +9,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod table;
+pub mod words;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
