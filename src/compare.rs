@@ -255,10 +255,18 @@ pub struct Paired {
     /// paired difference keeps of what independent runs would have (1 =
     /// no gain from common random numbers; NaN if both are constant).
     pub variance_ratio: f64,
+    /// Whether the variant's value equals the base's in every replication
+    /// (undefined in both counts as equal): the variant changes nothing
+    /// for this KPI, and the statistics above say so only by zeros.
+    pub identical: bool,
 }
 
 /// The paired difference of `b` from `a` (values per replication).
 pub fn paired(a: &[f64], b: &[f64], direction: Better) -> Paired {
+    let identical = a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()));
     let pairs: Vec<(f64, f64)> = a
         .iter()
         .zip(b)
@@ -295,6 +303,7 @@ pub fn paired(a: &[f64], b: &[f64], direction: Better) -> Paired {
         share_better,
         significant: diff.ci95.is_finite() && diff.mean.abs() > diff.ci95,
         variance_ratio,
+        identical,
     }
 }
 
@@ -362,6 +371,16 @@ pub struct Comparison {
     pub settings: RiskSettings,
     /// Replications per arm.
     pub replications: usize,
+}
+
+impl Comparison {
+    /// Whether variant `v` (arm `v + 1`) equals the base on every KPI in
+    /// every replication: it changes nothing that is measured.
+    pub fn identical_to_base(&self, v: usize) -> bool {
+        self.paired
+            .get(v)
+            .is_some_and(|pv| pv.iter().all(|p| p.identical))
+    }
 }
 
 fn values(k: &KpiRef, a: usize, arm: &Arm) -> Vec<f64> {
@@ -514,6 +533,13 @@ mod tests {
         assert_eq!(p.share_better, 0.0);
         assert!(!p.significant);
         assert_eq!(p.variance_ratio, 0.0);
+        assert!(p.identical);
+        // Undefined in the same replications still counts as identical;
+        // a difference in one replication does not.
+        let u = [1.0, f64::NAN, 3.0];
+        assert!(paired(&u, &u, Better::Lower).identical);
+        assert!(!paired(&u, &[1.0, f64::NAN, 3.5], Better::Lower).identical);
+        assert!(!paired(&u, &[1.0, 2.0, 3.0], Better::Lower).identical);
     }
 
     #[test]

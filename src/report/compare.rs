@@ -10,6 +10,7 @@ use super::charts::{self, Chart, Line, NamedChart, Point};
 use super::html::{CSS, esc, figures};
 use super::num;
 use super::table::group_thousands;
+use super::words::kpi_words;
 use crate::compare::{Better, Comparison, KpiRef, Scope};
 use crate::kpi::{INTERVAL_METRICS, index_of, series_width};
 use crate::model::ChannelKind;
@@ -83,27 +84,47 @@ fn fmt_diff(k: &KpiRef, x: f64, currency: &str) -> String {
     format!("{sign}{body}")
 }
 
+/// A KPI for people: whose it is, and its key in words with the unit.
 fn label(k: &KpiRef) -> String {
-    if k.scope == Scope::Total {
-        k.key.to_string()
-    } else {
-        format!("{}.{}", k.name, k.key)
+    let words = kpi_words(k.key);
+    match k.scope {
+        Scope::Total => words,
+        Scope::Channel => format!("{}: {words}", k.name),
+        Scope::Topic => format!("topic {}: {words}", k.name),
+        Scope::Pool => format!("pool {}: {words}", k.name),
     }
 }
 
-/// The median variance ratio of variant `v` over the headline KPIs: what
-/// the pairing kept of the variance of independent runs.
+/// The median variance ratio of variant `v` over the headline KPIs it
+/// changes: what the pairing kept of the variance of independent runs.
+/// KPIs the variant leaves identical are left out (their ratio of 0 says
+/// nothing about the pairing).
 pub fn median_variance_ratio(cmp: &Comparison, v: usize) -> f64 {
     let mut r: Vec<f64> = headline(cmp)
         .into_iter()
-        .map(|i| cmp.paired[v][i].variance_ratio)
+        .map(|i| &cmp.paired[v][i])
+        .filter(|p| !p.identical)
+        .map(|p| p.variance_ratio)
         .filter(|x| x.is_finite())
         .collect();
     r.sort_by(f64::total_cmp);
     crate::stats::percentile_sorted(&r, 0.5)
 }
 
+/// What is said once about variant `v` as a whole: that it is identical to
+/// the base, or what common random numbers bought.
 fn crn_note(cmp: &Comparison, v: usize) -> String {
+    let (name, base) = (&cmp.arms[v + 1].name, &cmp.arms[0].name);
+    if cmp.identical_to_base(v) {
+        return format!(
+            "{name} is identical to {base} on every KPI (it changes nothing that matters here)"
+        );
+    }
+    if headline(cmp).iter().all(|&i| cmp.paired[v][i].identical) {
+        return format!(
+            "{name} is identical to {base} on every KPI shown here; other KPIs differ (compare.csv)"
+        );
+    }
     let r = median_variance_ratio(cmp, v);
     if r.is_finite() {
         format!(
@@ -152,8 +173,20 @@ pub fn table(cmp: &Comparison) -> String {
             met.join(", ")
         );
     }
+    // The KPI in words comes last: it is the one long column.
+    let rows = headline(cmp);
     for (v, pv) in cmp.paired.iter().enumerate() {
         let arm = &cmp.arms[v + 1];
+        if cmp.identical_to_base(v) {
+            let _ = writeln!(
+                s,
+                "\n{} − {}: {}",
+                arm.name,
+                cmp.arms[0].name,
+                crn_note(cmp, v)
+            );
+            continue;
+        }
         let _ = writeln!(
             s,
             "\n{} − {} (mean difference, 95 % interval; * interval excludes zero)\n  {}",
@@ -163,12 +196,24 @@ pub fn table(cmp: &Comparison) -> String {
         );
         let _ = writeln!(
             s,
-            "  {:<38} {:>16} {:>32} {:>9} {:>9}",
-            "KPI", "difference", "95 % interval", "better", "var ratio"
+            "  {:>14} {:>30} {:>7} {:>9}  KPI",
+            "difference", "95 % interval", "better", "var ratio"
         );
-        for i in headline(cmp) {
+        for &i in &rows {
             let k = &cmp.kpis[i];
             let p = &pv[i];
+            if p.identical {
+                let _ = writeln!(
+                    s,
+                    "  {:>14} {:>30} {:>7} {:>9}  {}",
+                    "identical",
+                    "",
+                    "",
+                    "",
+                    label(k)
+                );
+                continue;
+            }
             let lo = p.diff.mean - p.diff.ci95;
             let hi = p.diff.mean + p.diff.ci95;
             let interval = if p.diff.ci95.is_finite() {
@@ -178,9 +223,8 @@ pub fn table(cmp: &Comparison) -> String {
             };
             let _ = writeln!(
                 s,
-                "{} {:<38} {:>16} {:>32} {:>9} {:>9}",
+                "{} {:>14} {:>30} {:>7} {:>9}  {}",
                 if p.significant { "*" } else { " " },
-                label(k),
                 fmt_diff(k, p.diff.mean, cur),
                 interval,
                 if p.share_better.is_finite() {
@@ -192,7 +236,8 @@ pub fn table(cmp: &Comparison) -> String {
                     format!("{:.2}", p.variance_ratio)
                 } else {
                     String::new()
-                }
+                },
+                label(k)
             );
         }
     }
@@ -249,6 +294,7 @@ pub fn json(cmp: &Comparison, stop_note: &str) -> Result<Vec<u8>, String> {
             let r = &cmp.risk[a];
             json!({
                 "name": arm.name,
+                "identical_to_base": (a > 0).then(|| cmp.identical_to_base(a - 1)),
                 "description": arm.description,
                 "changes": arm.changes,
                 "scenario_hash": arm.model.scenario_hash,
@@ -278,6 +324,7 @@ pub fn json(cmp: &Comparison, stop_note: &str) -> Result<Vec<u8>, String> {
                 "scope": k.scope.as_str(),
                 "name": k.name,
                 "kpi": k.key,
+                "kpi_words": kpi_words(k.key),
                 "unit": k.unit,
                 "better": k.better,
                 "arms": cmp.arms.iter().enumerate().map(|(a, arm)| json!({
@@ -287,6 +334,7 @@ pub fn json(cmp: &Comparison, stop_note: &str) -> Result<Vec<u8>, String> {
                     let p = &pv[i];
                     json!({
                         "variant": cmp.arms[v + 1].name,
+                        "identical": p.identical,
                         "difference": stat_json(&p.diff),
                         "significant": p.significant,
                         "share_better": opt(p.share_better),
@@ -344,6 +392,8 @@ pub fn csv(cmp: &Comparison) -> Result<Vec<u8>, String> {
         "diff_significant",
         "share_better",
         "variance_ratio",
+        "diff_identical",
+        "kpi_words",
     ])
     .map_err(e)?;
     for (a, arm) in cmp.arms.iter().enumerate() {
@@ -369,7 +419,7 @@ pub fn csv(cmp: &Comparison) -> Result<Vec<u8>, String> {
                 st.n.to_string(),
             ];
             if a == 0 {
-                row.extend(std::iter::repeat_n(String::new(), 7));
+                row.extend(std::iter::repeat_n(String::new(), 8));
             } else {
                 let p = &cmp.paired[a - 1][i];
                 row.extend([
@@ -384,8 +434,10 @@ pub fn csv(cmp: &Comparison) -> Result<Vec<u8>, String> {
                     },
                     num(p.share_better),
                     num(p.variance_ratio),
+                    p.identical.to_string(),
                 ]);
             }
+            row.push(kpi_words(k.key));
             w.write_record(&row).map_err(e)?;
         }
     }
@@ -723,7 +775,16 @@ pub fn html(cmp: &Comparison, charts: &[super::DrawnChart], stop_note: &str) -> 
         "<table id=\"differences\"><thead><tr><th>KPI</th>{}</tr></thead><tbody>",
         cmp.arms[1..]
             .iter()
-            .map(|a| format!("<th>{}</th>", esc(&a.name)))
+            .enumerate()
+            .map(|(v, a)| if cmp.identical_to_base(v) {
+                format!(
+                    "<th>{}<br><span class=\"muted\">identical to {} on every KPI</span></th>",
+                    esc(&a.name),
+                    esc(&cmp.arms[0].name)
+                )
+            } else {
+                format!("<th>{}</th>", esc(&a.name))
+            })
             .collect::<String>()
     );
     for i in headline(cmp) {
@@ -736,6 +797,10 @@ pub fn html(cmp: &Comparison, charts: &[super::DrawnChart], stop_note: &str) -> 
         );
         for pv in &cmp.paired {
             let p = &pv[i];
+            if p.identical {
+                let _ = write!(h, "<td class=\"muted\">identical</td>");
+                continue;
+            }
             let text = format!(
                 "{} [{} to {}]{}{}",
                 fmt_diff(k, p.diff.mean, cur),

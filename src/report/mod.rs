@@ -10,6 +10,7 @@ pub mod headline;
 pub mod html;
 pub mod json;
 pub mod table;
+pub mod words;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

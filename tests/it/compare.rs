@@ -583,3 +583,150 @@ fn an_internal_queue_does_not_move_the_overall_service_level() {
     assert!(counted.iter().all(|&d| d != 0.0), "{counted:?}");
     assert!(counted.iter().sum::<f64>() > 0.0, "{counted:?}");
 }
+
+#[test]
+fn a_variant_that_changes_nothing_is_called_identical_once_not_zero_times_as_wide() {
+    let dir = tempdir();
+    let out = surgesim()
+        .args([
+            "compare",
+            "tests/fixtures/crn.toml",
+            "--variants",
+            "same,two_more",
+            "-n",
+            "4",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    // Said once, in the arm's header; no table of zeros under it.
+    assert_eq!(
+        text.matches("same − base: same is identical to base on every KPI")
+            .count(),
+        1,
+        "{text}"
+    );
+    let same_section = text
+        .split("\nsame − base")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .unwrap();
+    assert!(!same_section.contains("difference"), "{same_section}");
+    assert!(!text.contains("0.00 ×") && !html.contains("0.00 ×"));
+    // The variant that does change something keeps its statistics.
+    assert!(text.contains("two_more − base (mean difference"), "{text}");
+    assert!(html.contains("<th>same<br><span class=\"muted\">identical to base on every KPI"));
+    // In the report's differences, every cell of `same` (the first variant
+    // column) says identical, with no difference or share better.
+    let table = html
+        .split("id=\"differences\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap();
+    let rows: Vec<&str> = table.split("<tr><td>").skip(1).collect();
+    assert!(rows.len() >= 10, "{table}");
+    for row in rows {
+        let cells: Vec<&str> = row.split("</td>").collect();
+        assert_eq!(cells[1], "<td class=\"muted\">identical", "{row}");
+        assert!(!cells[2].contains("identical"), "{row}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("compare.json")).unwrap()).unwrap();
+    let arms = json["arms"].as_array().unwrap();
+    let flag =
+        |name: &str| arms.iter().find(|a| a["name"] == name).unwrap()["identical_to_base"].clone();
+    assert_eq!(flag("base"), serde_json::Value::Null);
+    assert_eq!(flag("same"), true);
+    assert_eq!(flag("two_more"), false);
+    let sl = json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "line" && k["kpi"] == "service_level")
+        .unwrap();
+    let diffs = sl["differences"].as_array().unwrap();
+    assert_eq!(diffs[0]["variant"], "same");
+    assert_eq!(diffs[0]["identical"], true);
+    assert_eq!(diffs[1]["identical"], false);
+}
+
+#[test]
+fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
+    let dir = tempdir();
+    let out = surgesim()
+        .args([
+            "compare",
+            "scenarios/quickstart.toml",
+            "-n",
+            "5",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for words in [
+        "line: average speed of answer, live contacts (s)",
+        "line: service level of live contacts (answered within the threshold ÷ answered + abandoned + still waiting past it at the end, %)",
+        "line: abandonment (abandoned ÷ offered, %)",
+        "cost per handled contact (total cost ÷ handled contacts, currency)",
+    ] {
+        assert!(text.contains(words), "the table lacks `{words}`:\n{text}");
+        assert!(html.contains(words), "report.html lacks `{words}`");
+    }
+    assert!(!text.contains("line.asa_s") && !text.contains("line.service_level"));
+    // Longer patience changes no cost: that row says so, without a zero
+    // difference or a share of 0 % better.
+    let section = text
+        .split("\nlonger_patience − base")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let row = section
+        .lines()
+        .find(|l| l.ends_with("  total cost (currency)"))
+        .unwrap_or_else(|| panic!("no total cost row:\n{section}"));
+    assert!(row.contains("identical"), "{row}");
+    assert!(!row.contains('%') && !row.contains("0.00"), "{row}");
+    assert!(
+        !section.contains("identical to base on every KPI"),
+        "{section}"
+    );
+    // The files keep the machine key and add the words.
+    let csv = std::fs::read_to_string(dir.path().join("compare.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(header[3], "kpi");
+    assert_eq!(*header.last().unwrap(), "kpi_words");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("one_more_agent,channel,line,asa_s,")
+                && l.ends_with(",\"average speed of answer, live contacts (s)\"")),
+        "{csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("compare.json")).unwrap()).unwrap();
+    let asa = json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kpi"] == "asa_s")
+        .unwrap();
+    assert_eq!(
+        asa["kpi_words"],
+        "average speed of answer, live contacts (s)"
+    );
+}
