@@ -7,13 +7,20 @@
 //! Charts are drawn per day (days are what planners read) from the
 //! replications' daily series: the median with P25–P75 and P5–P95 bands
 //! across replications (fan charts). Colours come from the Okabe–Ito
-//! palette, which stays distinguishable for colour-blind readers.
+//! palette, which stays distinguishable for colour-blind readers. Series
+//! that stand for the same thing in several charts (a comparison's arms)
+//! carry a series number and keep its style (colour, then dash pattern or
+//! marker shape) in every chart; grey is kept for targets and references.
+//! Legends sit in a band below the plot, sized to their labels, so that
+//! they never cover data.
 
 use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::kpi::{CHANNEL_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, index_of, series_width};
 use crate::model::{ChannelKind, DAY_S, Model};
@@ -32,6 +39,80 @@ const VERMILION: RGBColor = RGBColor(213, 94, 0);
 const PURPLE: RGBColor = RGBColor(204, 121, 167);
 const SKY: RGBColor = RGBColor(86, 180, 233);
 const GREY: RGBColor = RGBColor(90, 90, 90);
+
+/// Colours of series that stand for the same thing across charts (the
+/// arms of a comparison): the Okabe–Ito colours except the grey kept for
+/// targets and references (and the yellow, too faint on white).
+const SERIES_COLOURS: [RGBColor; 6] = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY];
+
+/// Dash patterns `(dash, gap)` in pixels at SVG size, one per round of
+/// [`SERIES_COLOURS`]; the first is solid.
+const SERIES_DASHES: [Option<(u32, u32)>; 4] = [None, Some((9, 5)), Some((2, 4)), Some((16, 5))];
+
+/// A point marker's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+}
+
+/// Marker shapes, one per round of [`SERIES_COLOURS`].
+const SERIES_SHAPES: [Shape; 4] = [
+    Shape::Circle,
+    Shape::Square,
+    Shape::Triangle,
+    Shape::Diamond,
+];
+
+/// How series `i` is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SeriesStyle {
+    colour: RGBColor,
+    /// `(dash, gap)` at SVG size, or solid.
+    dash: Option<(u32, u32)>,
+    shape: Shape,
+}
+
+/// The style of series `i`: the colours in turn, then again with the next
+/// dash pattern and marker shape, so that no two of the first 24 series
+/// look alike and none is grey.
+fn series_style(i: usize) -> SeriesStyle {
+    let n = SERIES_COLOURS.len();
+    SeriesStyle {
+        colour: SERIES_COLOURS[i % n],
+        dash: SERIES_DASHES[(i / n) % SERIES_DASHES.len()],
+        shape: SERIES_SHAPES[(i / n) % SERIES_SHAPES.len()],
+    }
+}
+
+/// What a legend entry shows before its label.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// A line in a colour, solid or dashed `(dash, gap)`.
+    Line(RGBColor, Option<(u32, u32)>),
+    /// A filled box (areas and bands).
+    Area(RGBAColor),
+    /// A point marker, filled or hollow.
+    Marker(RGBColor, Shape, bool),
+}
+
+/// One entry of a legend.
+#[derive(Debug, Clone)]
+struct Entry {
+    label: String,
+    key: Key,
+}
+
+impl Entry {
+    fn new(label: &str, key: Key) -> Self {
+        Entry {
+            label: label.to_string(),
+            key,
+        }
+    }
+}
 
 /// SVG size; PNGs are twice as large.
 pub const WIDTH: u32 = 800;
@@ -108,6 +189,10 @@ pub enum Chart {
 pub struct Line {
     /// Legend label.
     pub label: String,
+    /// Which series style (colour, then dash pattern) it is drawn in: what
+    /// stands for the same thing in several charts (a comparison's arm)
+    /// gets the same number in each.
+    pub series: usize,
     /// One value per day (NaN: no value).
     pub values: Vec<f64>,
     /// A band around it per day, `(low, high)`, if any.
@@ -117,8 +202,11 @@ pub struct Line {
 /// One point of a [`Chart::Scatter`] chart, with its intervals.
 #[derive(Debug, Clone)]
 pub struct Point {
-    /// Label written next to it.
+    /// Label written next to it and in the legend.
     pub label: String,
+    /// Which series style (colour, then marker shape) it is drawn in, as
+    /// for [`Line::series`].
+    pub series: usize,
     /// x and its interval.
     pub x: (f64, f64, f64),
     /// y and its interval.
@@ -524,8 +612,26 @@ pub fn draw<DB: DrawingBackend>(
                 .fold(0.0f64, f64::max)
                 .max(1e-9)
                 * 1.08;
+            let bands = [
+                (
+                    pts(&|st| st.p5),
+                    pts(&|st| st.p95),
+                    0.18,
+                    "P5–P95 of replications",
+                ),
+                (pts(&|st| st.p25), pts(&|st| st.p75), 0.35, "P25–P75"),
+            ];
+            let mut entries: Vec<Entry> = bands
+                .iter()
+                .map(|(_, _, alpha, label)| Entry::new(label, Key::Area(BLUE.mix(*alpha))))
+                .collect();
+            entries.push(Entry::new("median", Key::Line(BLUE, None)));
+            if target.is_some() {
+                entries.push(Entry::new("target", Key::Line(VERMILION, None)));
+            }
+            let area = legend_band(root, &entries, s).map_err(err)?;
             let mut cc = frame(
-                root,
+                &area,
                 title,
                 "date",
                 y_label,
@@ -535,47 +641,26 @@ pub fn draw<DB: DrawingBackend>(
                 &date_label,
             )
             .map_err(err)?;
-            for (lo, hi, alpha, label) in [
-                (
-                    pts(&|st| st.p5),
-                    pts(&|st| st.p95),
-                    0.18,
-                    "P5–P95 of replications",
-                ),
-                (pts(&|st| st.p25), pts(&|st| st.p75), 0.35, "P25–P75"),
-            ] {
-                let mut poly = hi.clone();
+            for (lo, hi, alpha, _) in bands {
+                let mut poly = hi;
                 poly.extend(lo.iter().rev());
                 cc.draw_series(std::iter::once(Polygon::new(
                     poly,
                     BLUE.mix(alpha).filled(),
                 )))
-                .map_err(err)?
-                .label(label)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 16, y + 5)], BLUE.mix(alpha).filled())
-                });
+                .map_err(err)?;
             }
             cc.draw_series(LineSeries::new(pts(&|st| st.p50), BLUE.stroke_width(2 * s)))
-                .map_err(err)?
-                .label("median")
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], BLUE.stroke_width(2))
-                });
+                .map_err(err)?;
             if let Some(t) = target {
                 let t = *t;
                 cc.draw_series(LineSeries::new(
                     [(0.0, t), (nd, t)],
                     VERMILION.stroke_width(2 * s),
                 ))
-                .map_err(err)?
-                .label("target")
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], VERMILION.stroke_width(2))
-                });
+                .map_err(err)?;
             }
             draw_markers(&mut cc, markers, nd, top, s).map_err(err)?;
-            legend(&mut cc, s).map_err(err)?;
         }
         Chart::Stacked {
             title,
@@ -591,8 +676,18 @@ pub fn draw<DB: DrawingBackend>(
                 }
             }
             let top = tops.iter().copied().fold(0.0f64, f64::max).max(1e-9) * 1.1;
+            let colours = [BLUE, ORANGE, GREEN, SKY, PURPLE, VERMILION, GREY];
+            let colour = |j: usize| colours[j % colours.len()].mix(0.75);
+            let shown = |v: &[f64]| v.iter().any(|&x| x != 0.0);
+            let entries: Vec<Entry> = layers
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, v))| shown(v))
+                .map(|(j, (label, _))| Entry::new(label, Key::Area(colour(j))))
+                .collect();
+            let area = legend_band(root, &entries, s).map_err(err)?;
             let mut cc = frame(
-                root,
+                &area,
                 title,
                 "date",
                 y_label,
@@ -602,45 +697,31 @@ pub fn draw<DB: DrawingBackend>(
                 &date_label,
             )
             .map_err(err)?;
-            let colours = [BLUE, ORANGE, GREEN, SKY, PURPLE, VERMILION, GREY];
             let mut below = vec![0.0f64; n];
-            for (j, (label, v)) in layers.iter().enumerate() {
-                if v.iter().all(|&x| x == 0.0) {
-                    for (b, x) in below.iter_mut().zip(v) {
-                        *b += x;
-                    }
-                    continue;
-                }
-                let colour = colours[j % colours.len()];
-                let upper: Vec<(f64, f64)> = below
-                    .iter()
-                    .zip(v)
-                    .enumerate()
-                    .map(|(d, (b, x))| (d as f64 + 0.5, b + x))
-                    .collect();
-                let mut poly = upper.clone();
-                poly.extend(
-                    below
+            for (j, (_, v)) in layers.iter().enumerate() {
+                if shown(v) {
+                    let upper: Vec<(f64, f64)> = below
                         .iter()
+                        .zip(v)
                         .enumerate()
-                        .rev()
-                        .map(|(d, b)| (d as f64 + 0.5, *b)),
-                );
-                cc.draw_series(std::iter::once(Polygon::new(
-                    poly,
-                    colour.mix(0.75).filled(),
-                )))
-                .map_err(err)?
-                .label(label.as_str())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.mix(0.75).filled())
-                });
+                        .map(|(d, (b, x))| (d as f64 + 0.5, b + x))
+                        .collect();
+                    let mut poly = upper;
+                    poly.extend(
+                        below
+                            .iter()
+                            .enumerate()
+                            .rev()
+                            .map(|(d, b)| (d as f64 + 0.5, *b)),
+                    );
+                    cc.draw_series(std::iter::once(Polygon::new(poly, colour(j).filled())))
+                        .map_err(err)?;
+                }
                 for (b, x) in below.iter_mut().zip(v) {
                     *b += x;
                 }
             }
             draw_markers(&mut cc, markers, nd, top, s).map_err(err)?;
-            legend(&mut cc, s).map_err(err)?;
         }
         Chart::Lines {
             title,
@@ -672,8 +753,17 @@ pub fn draw<DB: DrawingBackend>(
             lo = lo.min(0.0);
             let pad = (hi - lo).max(1e-9) * 0.08;
             let (lo, hi) = (if lo < 0.0 { lo - pad } else { lo }, hi + pad);
+            let mut entries = Vec::new();
+            if let Some((_, label)) = reference {
+                entries.push(Entry::new(label, Key::Line(GREY, None)));
+            }
+            for line in lines {
+                let st = series_style(line.series);
+                entries.push(Entry::new(&line.label, Key::Line(st.colour, st.dash)));
+            }
+            let area = legend_band(root, &entries, s).map_err(err)?;
             let mut cc = frame(
-                root,
+                &area,
                 title,
                 "date",
                 y_label,
@@ -683,19 +773,14 @@ pub fn draw<DB: DrawingBackend>(
                 &date_label,
             )
             .map_err(err)?;
-            if let Some((r, label)) = reference {
+            if let Some((r, _)) = reference {
                 let r = *r;
                 cc.draw_series(LineSeries::new(
                     [(0.0, r), (nd, r)],
                     GREY.stroke_width(2 * s),
                 ))
-                .map_err(err)?
-                .label(label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], GREY.stroke_width(2))
-                });
+                .map_err(err)?;
             }
-            let colours = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, GREY];
             // Runs of defined values, so that gaps (closed days) stay gaps.
             let runs = |v: &[f64]| -> Vec<Vec<(f64, f64)>> {
                 let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
@@ -711,13 +796,14 @@ pub fn draw<DB: DrawingBackend>(
                 out.retain(|r| !r.is_empty());
                 out
             };
-            for (j, line) in lines.iter().enumerate() {
-                let colour = colours[j % colours.len()];
+            // Bands first, so that no band hides another series' line.
+            for line in lines {
+                let colour = series_style(line.series).colour;
                 if let Some(band) = &line.band {
                     let lo_v: Vec<f64> = band.iter().map(|b| b.0).collect();
                     let hi_v: Vec<f64> = band.iter().map(|b| b.1).collect();
                     for (l, h) in runs(&lo_v).into_iter().zip(runs(&hi_v)) {
-                        let mut poly = h.clone();
+                        let mut poly = h;
                         poly.extend(l.iter().rev());
                         cc.draw_series(std::iter::once(Polygon::new(
                             poly,
@@ -726,20 +812,25 @@ pub fn draw<DB: DrawingBackend>(
                         .map_err(err)?;
                     }
                 }
-                let mut first = true;
+            }
+            for line in lines {
+                let st = series_style(line.series);
                 for run in runs(&line.values) {
-                    let series = cc
-                        .draw_series(LineSeries::new(run, colour.stroke_width(2 * s)))
-                        .map_err(err)?;
-                    if first {
-                        series.label(line.label.as_str()).legend(move |(x, y)| {
-                            PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2))
-                        });
-                        first = false;
+                    let stroke = st.colour.stroke_width(2 * s);
+                    match st.dash {
+                        None => cc.draw_series(LineSeries::new(run, stroke)).map(drop),
+                        Some((on, off)) => cc
+                            .draw_series(DashedLineSeries::new(
+                                run,
+                                (on * s) as i32,
+                                (off * s) as i32,
+                                stroke,
+                            ))
+                            .map(drop),
                     }
+                    .map_err(err)?;
                 }
             }
-            legend(&mut cc, s).map_err(err)?;
         }
         Chart::Scatter {
             title,
@@ -765,11 +856,24 @@ pub fn draw<DB: DrawingBackend>(
             };
             let (x0, x1) = range(&mut xs.into_iter());
             let (y0, y1) = range(&mut ys.into_iter());
+            let mut entries: Vec<Entry> = points
+                .iter()
+                .map(|p| {
+                    let st = series_style(p.series);
+                    Entry::new(&p.label, Key::Marker(st.colour, st.shape, p.highlight))
+                })
+                .collect();
+            for (text, full) in [(filled, true), (hollow, false)] {
+                if points.iter().any(|p| p.highlight == full) {
+                    entries.push(Entry::new(text, Key::Marker(GREY, Shape::Circle, full)));
+                }
+            }
+            let area = legend_band(root, &entries, s).map_err(err)?;
             let x_fmt = |x: &f64| group(*x);
             let mut cc =
-                frame(root, title, x_label, y_label, x0..x1, y0..y1, s, &x_fmt).map_err(err)?;
+                frame(&area, title, x_label, y_label, x0..x1, y0..y1, s, &x_fmt).map_err(err)?;
             for p in points {
-                let colour = if p.highlight { BLUE } else { GREY };
+                let colour = series_style(p.series).colour;
                 for seg in [
                     [(p.x.1, p.y.0), (p.x.2, p.y.0)],
                     [(p.x.0, p.y.1), (p.x.0, p.y.2)],
@@ -780,49 +884,41 @@ pub fn draw<DB: DrawingBackend>(
                     }
                 }
             }
-            let mut shown = (false, false);
-            for p in points {
-                if !(p.x.0.is_finite() && p.y.0.is_finite()) {
-                    continue;
-                }
-                let style = if p.highlight {
-                    BLUE.filled()
-                } else {
-                    GREY.stroke_width(2 * s)
-                };
-                let series = cc
-                    .draw_series(std::iter::once(Circle::new(
-                        (p.x.0, p.y.0),
-                        (6 * s) as i32,
-                        style,
-                    )))
-                    .map_err(err)?;
-                let first = if p.highlight {
-                    &mut shown.0
-                } else {
-                    &mut shown.1
-                };
-                if !*first {
-                    *first = true;
-                    let label = if p.highlight { filled } else { hollow };
-                    series
-                        .label(label.as_str())
-                        .legend(move |(x, y)| Circle::new((x + 8, y), 5, style));
-                }
-                cc.draw_series(std::iter::once(Text::new(
-                    p.label.clone(),
-                    (p.x.0 + (x1 - x0) * 0.012, p.y.0 + (y1 - y0) * 0.015),
-                    (FAMILY, (12 * s) as f64).into_font(),
-                )))
+            let font: TextStyle = (FAMILY, (12 * s) as f64).into_font().into();
+            let plot_right = cc.plotting_area().get_pixel_range().0.end;
+            let shown: Vec<&Point> = points
+                .iter()
+                .filter(|p| p.x.0.is_finite() && p.y.0.is_finite())
+                .collect();
+            let mut anchors = Vec::with_capacity(shown.len());
+            let mut sizes = Vec::with_capacity(shown.len());
+            for p in &shown {
+                anchors.push(cc.backend_coord(&(p.x.0, p.y.0)));
+                let (w, h) = area.estimate_text_size(&p.label, &font).map_err(err)?;
+                sizes.push((w as i32, h as i32));
+            }
+            let r = (6 * s) as i32;
+            let at = place_labels(&anchors, &sizes, r, r + (4 * s) as i32, plot_right);
+            let base = area.get_base_pixel();
+            // Each marker, then its label.
+            for (p, (x, y)) in shown.iter().zip(at) {
+                let st = series_style(p.series);
+                draw_marker(
+                    cc.plotting_area(),
+                    (p.x.0, p.y.0),
+                    st.shape,
+                    st.colour,
+                    p.highlight,
+                    s,
+                )
+                .map_err(err)?;
+                area.draw_text(
+                    &p.label,
+                    &font.pos(Pos::new(HPos::Left, VPos::Top)),
+                    (x - base.0, y - base.1),
+                )
                 .map_err(err)?;
             }
-            cc.configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(GREY)
-                .label_font((FAMILY, (12 * s) as f64).into_font())
-                .position(SeriesLabelPosition::LowerRight)
-                .draw()
-                .map_err(err)?;
         }
         Chart::Histogram {
             title,
@@ -994,17 +1090,195 @@ fn nice_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-/// The legend, upper right, in the bundled font.
-fn legend<'a, DB: DrawingBackend + 'a>(
-    cc: &mut Frame<'a, DB>,
+/// Draws `entries` in a band along the bottom of `root`, in as many
+/// columns as the longest label allows, and returns the area above it for
+/// the chart: the legend never covers data, whatever the data.
+fn legend_band<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[Entry],
     s: u32,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    cc.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font((FAMILY, (12 * s) as f64).into_font())
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    if entries.is_empty() {
+        return Ok(root.clone());
+    }
+    let font: TextStyle = (FAMILY, (12 * s) as f64).into_font().into();
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let px = |x: u32| (x * s) as i32;
+    let (key_w, gap, col_gap, row_h) = (px(22), px(6), px(20), px(18));
+    // Aligned with the plot: its left label area, its right margin.
+    let (left, right) = (px(76), px(28));
+    let avail = (w - left - right).max(key_w + gap + 1);
+    // Labels too long for one column are cut.
+    let mut labels = Vec::with_capacity(entries.len());
+    let mut widths = Vec::with_capacity(entries.len());
+    for e in entries {
+        let mut label = e.label.clone();
+        let mut lw = root.estimate_text_size(&label, &font)?.0 as i32;
+        while lw > avail - key_w - gap && label.chars().count() > 1 {
+            let keep = label.chars().count().saturating_sub(2);
+            label = label.chars().take(keep).collect::<String>() + "…";
+            lw = root.estimate_text_size(&label, &font)?.0 as i32;
+        }
+        widths.push(key_w + gap + lw);
+        labels.push(label);
+    }
+    // The most columns that fit, each as wide as its widest entry; entries
+    // go along the rows.
+    let n = entries.len();
+    let column_widths = |cols: usize| -> Vec<i32> {
+        (0..cols)
+            .map(|k| {
+                widths
+                    .iter()
+                    .skip(k)
+                    .step_by(cols)
+                    .copied()
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let total = |cw: &[i32]| cw.iter().sum::<i32>() + (cw.len() as i32 - 1) * col_gap;
+    let cols = (1..=n)
+        .rev()
+        .find(|&c| total(&column_widths(c)) <= avail)
+        .unwrap_or(1);
+    let cw = column_widths(cols);
+    let rows = n.div_ceil(cols) as i32;
+    let band_h = px(4) + rows * row_h + px(8);
+    let (plot, band) = root.split_vertically(h - band_h);
+    let x0 = left + (avail - total(&cw)) / 2;
+    let col_x: Vec<i32> = cw
+        .iter()
+        .scan(x0, |x, w| {
+            let at = *x;
+            *x += w + col_gap;
+            Some(at)
+        })
+        .collect();
+    for (j, (e, label)) in entries.iter().zip(&labels).enumerate() {
+        let (row, col) = ((j / cols) as i32, j % cols);
+        let x = col_x[col];
+        let y = px(4) + row * row_h + row_h / 2;
+        match e.key {
+            Key::Line(colour, None) => band.draw(&PathElement::new(
+                vec![(x, y), (x + key_w, y)],
+                colour.stroke_width(2 * s),
+            ))?,
+            Key::Line(colour, Some((on, off))) => band.draw(&DashedPathElement::new(
+                vec![(x, y), (x + key_w, y)],
+                px(on),
+                px(off),
+                colour.stroke_width(2 * s),
+            ))?,
+            Key::Area(colour) => band.draw(&Rectangle::new(
+                [(x, y - px(5)), (x + key_w, y + px(5))],
+                colour.filled(),
+            ))?,
+            Key::Marker(colour, shape, filled) => {
+                draw_marker(&band, (x + key_w / 2, y), shape, colour, filled, s)?
+            }
+        }
+        band.draw_text(
+            label,
+            &font.pos(Pos::new(HPos::Left, VPos::Center)),
+            (x + key_w + gap, y),
+        )?;
+    }
+    Ok(plot)
+}
+
+/// Where to write the labels of points at `anchors` (pixels), of `sizes`
+/// `(width, height)`, markers of radius `r`: the top-left corner of each,
+/// beside its point (`offset` to the right, or to the left where the
+/// right edge `right` would cut it), moved up or down as little as needed
+/// so that no label covers another label or a marker.
+fn place_labels(
+    anchors: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    r: i32,
+    offset: i32,
+    right: i32,
+) -> Vec<(i32, i32)> {
+    // Boxes as (left, top, right, bottom).
+    let mut taken: Vec<(i32, i32, i32, i32)> = anchors
+        .iter()
+        .map(|&(x, y)| (x - r, y - r, x + r, y + r))
+        .collect();
+    let mut out = Vec::with_capacity(anchors.len());
+    for (&(ax, ay), &(w, h)) in anchors.iter().zip(sizes) {
+        let y0 = ay - h / 2;
+        let free = |x: i32, up: bool, taken: &[(i32, i32, i32, i32)]| -> i32 {
+            let mut y = y0;
+            while let Some(&(_, t, _, b)) = taken
+                .iter()
+                .find(|&&(l, t, rr, b)| x < rr && l < x + w && y < b && t < y + h)
+            {
+                y = if up { t - h - 1 } else { b + 1 };
+            }
+            y
+        };
+        let mut xs = Vec::with_capacity(2);
+        if ax + offset + w <= right {
+            xs.push(ax + offset);
+        }
+        xs.push(ax - offset - w);
+        let best = xs
+            .iter()
+            .flat_map(|&x| [(x, free(x, false, &taken)), (x, free(x, true, &taken))])
+            .min_by_key(|&(_, y)| (y - y0).abs())
+            .unwrap_or((ax + offset, y0));
+        taken.push((best.0, best.1, best.0 + w, best.1 + h));
+        out.push(best);
+    }
+    out
+}
+
+/// Draws a point marker at `at` (in `area`'s coordinates): filled, or
+/// hollow with a coloured outline.
+fn draw_marker<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    at: CT::From,
+    shape: Shape,
+    colour: RGBColor,
+    filled: bool,
+    s: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    CT::From: Clone,
+{
+    let r = (6 * s) as i32;
+    let style = if filled {
+        colour.filled()
+    } else {
+        colour.stroke_width(2 * s)
+    };
+    let outline = |pts: Vec<(i32, i32)>| {
+        let mut closed = pts.clone();
+        closed.push(pts[0]);
+        closed
+    };
+    let at = EmptyElement::at(at);
+    match shape {
+        Shape::Circle => area.draw(&(at + Circle::new((0, 0), r, style))),
+        Shape::Square => {
+            let q = r * 5 / 6;
+            area.draw(&(at + Rectangle::new([(-q, -q), (q, q)], style)))
+        }
+        Shape::Triangle | Shape::Diamond => {
+            let pts = if shape == Shape::Triangle {
+                vec![(0, -r), (r, r * 3 / 4), (-r, r * 3 / 4)]
+            } else {
+                vec![(0, -r), (r, 0), (0, r), (-r, 0)]
+            };
+            if filled {
+                area.draw(&(at + Polygon::new(pts, style)))
+            } else {
+                area.draw(&(at + PathElement::new(outline(pts), style)))
+            }
+        }
+    }
 }
 
 fn month(m: i8) -> &'static str {
@@ -1044,4 +1318,106 @@ pub fn png(model: &Model, chart: &Chart) -> Result<Vec<u8>, String> {
             .map_err(|e| format!("cannot encode a PNG: {e}"))?;
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_styles_differ_for_two_dozen_series_and_none_is_grey() {
+        let styles: Vec<SeriesStyle> = (0..24).map(series_style).collect();
+        for (i, a) in styles.iter().enumerate() {
+            assert_ne!(a.colour, GREY, "series {i}");
+            for (j, b) in styles.iter().enumerate().skip(i + 1) {
+                assert!(
+                    a.colour != b.colour || (a.dash != b.dash && a.shape != b.shape),
+                    "series {i} and {j} look alike"
+                );
+            }
+        }
+        // The first round is solid circles: what most comparisons show.
+        assert!(
+            styles[..6]
+                .iter()
+                .all(|s| s.dash.is_none() && s.shape == Shape::Circle)
+        );
+        assert_eq!(series_style(6).colour, series_style(0).colour);
+        assert_ne!(series_style(6).dash, None);
+    }
+
+    #[test]
+    fn labels_of_points_on_top_of_each_other_cover_neither_labels_nor_markers() {
+        let anchors = [(400, 200), (402, 201), (401, 199), (790, 200)];
+        let sizes = [(80, 12), (60, 12), (90, 12), (70, 12)];
+        let r = 6;
+        let at = place_labels(&anchors, &sizes, r, 10, 800);
+        let boxes: Vec<(i32, i32, i32, i32)> = at
+            .iter()
+            .zip(&sizes)
+            .map(|(&(x, y), &(w, h))| (x, y, x + w, y + h))
+            .collect();
+        let overlap = |a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)| {
+            a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+        };
+        for (i, &a) in boxes.iter().enumerate() {
+            for &b in &boxes[i + 1..] {
+                assert!(!overlap(a, b), "{a:?} and {b:?}");
+            }
+            for &(x, y) in &anchors {
+                assert!(
+                    !overlap(a, (x - r, y - r, x + r, y + r)),
+                    "{a:?} covers ({x}, {y})"
+                );
+            }
+        }
+        // The point at the right edge has its label on its left.
+        assert!(boxes[3].2 <= 790 && boxes[3].2 > 700, "{:?}", boxes[3]);
+        // The first label sits right beside its point.
+        assert_eq!(at[0], (410, 194));
+    }
+
+    #[test]
+    fn the_legend_band_lies_below_the_area_it_leaves_for_the_plot() {
+        register();
+        let entries: Vec<Entry> = (0..9)
+            .map(|i| {
+                let st = series_style(i);
+                Entry::new(
+                    &format!("variant number {i} − base"),
+                    Key::Line(st.colour, st.dash),
+                )
+            })
+            .collect();
+        let layout = |entries: &[Entry]| -> (i32, Vec<i32>) {
+            let mut out = String::new();
+            let bottom = {
+                let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+                let plot = legend_band(&root, entries, 1).unwrap();
+                plot.get_pixel_range().1.end
+            };
+            let doc = roxmltree::Document::parse(&out).unwrap();
+            let ys = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("text"))
+                .map(|n| n.attribute("y").unwrap().parse().unwrap())
+                .collect();
+            (bottom, ys)
+        };
+        let (bottom, ys) = layout(&entries);
+        assert_eq!(ys.len(), 9);
+        let rows: std::collections::BTreeSet<i32> = ys.iter().copied().collect();
+        assert!(rows.len() >= 2, "{ys:?}");
+        // Text is drawn centred on its y: half a line of 12 px above it.
+        for y in &ys {
+            assert!(*y - 6 >= bottom && *y < HEIGHT as i32, "{y} vs {bottom}");
+        }
+        assert!(bottom > HEIGHT as i32 * 3 / 4, "the legend takes {bottom}");
+        // Two short entries: one row, and no legend at all leaves the
+        // whole area.
+        let (one_row, ys) = layout(&entries[..2]);
+        assert_eq!(ys[0], ys[1]);
+        assert!(one_row > bottom);
+        assert_eq!(layout(&[]).0, HEIGHT as i32);
+    }
 }

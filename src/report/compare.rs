@@ -196,7 +196,7 @@ pub fn table(cmp: &Comparison) -> String {
         );
         let _ = writeln!(
             s,
-            "  {:>14} {:>30} {:>7} {:>9}  KPI",
+            "  {:>14} {:>30} {:>7}  {:>9}  KPI",
             "difference", "95 % interval", "better", "var ratio"
         );
         for &i in &rows {
@@ -205,7 +205,7 @@ pub fn table(cmp: &Comparison) -> String {
             if p.identical {
                 let _ = writeln!(
                     s,
-                    "  {:>14} {:>30} {:>7} {:>9}  {}",
+                    "  {:>14} {:>30} {:>7}  {:>9}  {}",
                     "identical",
                     "",
                     "",
@@ -223,7 +223,7 @@ pub fn table(cmp: &Comparison) -> String {
             };
             let _ = writeln!(
                 s,
-                "{} {:>14} {:>30} {:>7} {:>9}  {}",
+                "{} {:>14} {:>30} {:>7}  {:>9}  {}",
                 if p.significant { "*" } else { " " },
                 fmt_diff(k, p.diff.mean, cur),
                 interval,
@@ -524,12 +524,14 @@ fn mean_by_day(reps: &[Vec<f64>]) -> Vec<f64> {
 }
 
 /// One line per arm: a channel metric's daily mean across replications.
+/// Arm `a` is series `a` in every chart, so it keeps its colour.
 fn arm_lines(cmp: &Comparison, channel: &str, key: &str) -> Vec<Line> {
     cmp.arms
         .iter()
         .enumerate()
         .map(|(a, arm)| Line {
             label: arm.name.clone(),
+            series: a,
             values: mean_by_day(&daily(cmp, a, channel, key)),
             band: None,
         })
@@ -561,6 +563,7 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
                     };
                     Point {
                         label: arm.name.clone(),
+                        series: a,
                         x: ci(&c, 1.0),
                         y: ci(&s, 100.0),
                         highlight: cmp.frontier[a],
@@ -613,6 +616,8 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
                 }
                 Line {
                     label: format!("{} − {}", cmp.arms[a].name, cmp.arms[0].name),
+                    // The variant's own colour, as in the other charts.
+                    series: a,
                     values,
                     band: Some(band),
                 }

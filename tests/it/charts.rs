@@ -198,3 +198,127 @@ fn format_chooses_the_outputs() {
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("csv") && err.contains("report"), "{err}");
 }
+
+/// The paint of an SVG element: its stroke, else its fill.
+fn paint(n: roxmltree::Node) -> Option<String> {
+    [n.attribute("stroke"), n.attribute("fill")]
+        .into_iter()
+        .flatten()
+        .find(|c| *c != "none")
+        .map(str::to_string)
+}
+
+/// Every text of an SVG chart with the paint of the element drawn just
+/// before it: for a legend entry its key, for a point's label its marker.
+fn keyed_texts(svg: &str) -> Vec<(String, Option<String>)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let elements: Vec<roxmltree::Node> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.is_element())
+        .collect();
+    elements
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.has_tag_name("text"))
+        .map(|(i, n)| {
+            let before = i.checked_sub(1).and_then(|j| paint(elements[j]));
+            (n.text().unwrap_or("").trim().to_string(), before)
+        })
+        .collect()
+}
+
+#[test]
+fn each_arm_keeps_one_colour_in_every_comparison_chart_and_none_is_the_targets() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let dir = tempdir();
+    surgesim()
+        .args([
+            "compare",
+            "tests/fixtures/crn.toml",
+            "-n",
+            "3",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let arms = ["base", "same", "hire_from_day30", "two_more"];
+    let mut colours: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut charts: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut references = BTreeSet::new();
+    let mut n_charts = 0;
+    for entry in std::fs::read_dir(dir.path().join("charts")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+        if p.extension().is_none_or(|e| e != "svg") || !name.starts_with("compare_") {
+            continue;
+        }
+        n_charts += 1;
+        let svg = std::fs::read_to_string(&p).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        // Polylines of data (a legend key has two points).
+        let line_paints: BTreeSet<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline"))
+            .filter(|n| {
+                n.attribute("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .count()
+                    >= 4
+            })
+            .filter_map(paint)
+            .collect();
+        for (text, before) in keyed_texts(&svg) {
+            if text == "target" || text == "no difference" {
+                references.insert(before.clone().expect("a key"));
+            }
+            let Some(arm) = arms
+                .iter()
+                .find(|a| text == **a || text == format!("{a} − base"))
+            else {
+                continue;
+            };
+            let c = before.unwrap_or_else(|| panic!("{name}: `{text}` has no key"));
+            if !name.ends_with("cost_service") {
+                assert!(
+                    line_paints.contains(&c),
+                    "{name}: no line is drawn in {c}, the colour of `{text}`"
+                );
+            }
+            colours.entry(arm).or_default().insert(c);
+            charts.entry(arm).or_default().insert(name.clone());
+        }
+    }
+    assert_eq!(
+        n_charts, 6,
+        "cost-service, then per channel service level and difference, and the e-mail backlog"
+    );
+    for arm in arms {
+        // The base has no difference from itself; the variants are in all.
+        let want = if arm == "base" { 4 } else { 6 };
+        assert_eq!(charts[arm].len(), want, "{arm} is in {:?}", charts[arm]);
+        assert_eq!(
+            colours[arm].len(),
+            1,
+            "{arm} is drawn in {:?}",
+            colours[arm]
+        );
+    }
+    let used: BTreeSet<&String> = colours.values().flatten().collect();
+    assert_eq!(
+        used.len(),
+        arms.len(),
+        "two arms share a colour: {colours:?}"
+    );
+    assert!(!references.is_empty());
+    for r in &references {
+        assert!(
+            !used.contains(r),
+            "an arm is drawn in the reference colour {r}"
+        );
+    }
+}
