@@ -12,7 +12,7 @@ pub fn kpi_words(key: &str) -> String {
     let words = match key {
         // Service.
         "service_level" => {
-            "service level of live contacts (answered within the threshold ÷ answered + abandoned + still waiting past it at the end, %)"
+            "service level, live contacts (on time ÷ answered + abandoned + late at the end, %)"
         }
         "service_level_offered" => {
             "service level of offered live contacts (answered within the threshold ÷ offered − callback requests, %)"
@@ -21,7 +21,7 @@ pub fn kpi_words(key: &str) -> String {
             "service level of answered contacts (answered within the threshold ÷ answered, %)"
         }
         "overall_service_level" => {
-            "overall service level, public channels (on time ÷ answered + abandoned + blocked + turned away + late at the end, callbacks kept counted as on time, %)"
+            "overall service level, public channels (on time ÷ all served, lost or late, %)"
         }
         "callbacks_kept_share" => {
             "callbacks kept (made within the promise ÷ made + owed past it, %)"
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(kpi_words("asa_s"), "average speed of answer (s)");
         assert_eq!(
             kpi_words("service_level"),
-            "service level of live contacts (answered within the threshold ÷ answered + abandoned + still waiting past it at the end, %)"
+            "service level, live contacts (on time ÷ answered + abandoned + late at the end, %)"
         );
         assert_eq!(
             kpi_words("p_abandon"),

@@ -679,7 +679,7 @@ fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     for words in [
         "line: average speed of answer, live contacts (s)",
-        "line: service level of live contacts (answered within the threshold ÷ answered + abandoned + still waiting past it at the end, %)",
+        "line: service level, live contacts (on time ÷ answered + abandoned + late at the end, %)",
         "line: abandonment (abandoned ÷ offered, %)",
         "cost per handled contact (total cost ÷ handled contacts, currency)",
     ] {
