@@ -138,7 +138,10 @@ mod tests {
 
     #[test]
     fn known_keys_read_as_words_with_their_unit() {
-        assert_eq!(kpi_words("asa_s"), "average speed of answer (s)");
+        assert_eq!(
+            kpi_words("asa_s"),
+            "average speed of answer, live contacts (s)"
+        );
         assert_eq!(
             kpi_words("service_level"),
             "service level, live contacts (on time ÷ answered + abandoned + late at the end, %)"
