@@ -12,7 +12,7 @@ pub fn kpi_words(key: &str) -> String {
     let words = match key {
         // Service.
         "service_level" => {
-            "service level, live contacts (on time ÷ answered + abandoned + late at the end, %)"
+            "service level (on time ÷ answered + abandoned + late at the end; phone: live calls, %)"
         }
         "service_level_offered" => {
             "service level of offered live contacts (answered within the threshold ÷ offered − callback requests, %)"
@@ -47,7 +47,7 @@ pub fn kpi_words(key: &str) -> String {
         "p_abandon" => "abandonment (abandoned ÷ offered, %)",
         "p_block" => "blocking (blocked ÷ offered, %)",
         // Waits.
-        "asa_s" => "average speed of answer, live contacts (s)",
+        "asa_s" => "average wait of those answered (phone: live calls, s)",
         "wait_max_s" => "longest wait of an answered contact (s)",
         "mean_wait_abandoned_s" => "average wait before hanging up (s)",
         "worst_day_asa_s" => "worst day's average speed of answer (s)",
@@ -140,11 +140,11 @@ mod tests {
     fn known_keys_read_as_words_with_their_unit() {
         assert_eq!(
             kpi_words("asa_s"),
-            "average speed of answer, live contacts (s)"
+            "average wait of those answered (phone: live calls, s)"
         );
         assert_eq!(
             kpi_words("service_level"),
-            "service level, live contacts (on time ÷ answered + abandoned + late at the end, %)"
+            "service level (on time ÷ answered + abandoned + late at the end; phone: live calls, %)"
         );
         assert_eq!(
             kpi_words("p_abandon"),

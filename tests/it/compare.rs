@@ -678,8 +678,8 @@ fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
     let text = String::from_utf8(out).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     for words in [
-        "line: average speed of answer, live contacts (s)",
-        "line: service level, live contacts (on time ÷ answered + abandoned + late at the end, %)",
+        "line: average wait of those answered (phone: live calls, s)",
+        "line: service level (on time ÷ answered + abandoned + late at the end; phone: live calls, %)",
         "line: abandonment (abandoned ÷ offered, %)",
         "cost per handled contact (total cost ÷ handled contacts, currency)",
     ] {
@@ -714,7 +714,7 @@ fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
     assert!(
         csv.lines()
             .any(|l| l.starts_with("one_more_agent,channel,line,asa_s,")
-                && l.ends_with(",\"average speed of answer, live contacts (s)\"")),
+                && l.ends_with(",\"average wait of those answered (phone: live calls, s)\"")),
         "{csv}"
     );
     let json: serde_json::Value =
@@ -727,6 +727,6 @@ fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
         .unwrap();
     assert_eq!(
         asa["kpi_words"],
-        "average speed of answer, live contacts (s)"
+        "average wait of those answered (phone: live calls, s)"
     );
 }
