@@ -1064,6 +1064,30 @@ impl<'m, T: Tracer> Sim<'m, T> {
         cb
     }
 
+    /// A callback is made now (the agent's call starts): it takes a line
+    /// again, and has its own tallies, apart from the live calls'.
+    #[cold]
+    #[inline(never)]
+    fn callback_made(&mut self, idx: u32, c: usize, wait: f64, counted: bool) {
+        let now = self.now;
+        let arrival = self.calls[idx as usize].arrival;
+        self.chans[c].in_system += 1;
+        let kept = self.callback_promise_s(c).is_none_or(|w| wait <= w);
+        let working = self.open_between(c, arrival, now);
+        self.tally(idx, |k| {
+            k.callbacks_made += 1.0;
+            k.callback_wait_s += wait;
+            k.callback_wait_working_s += working;
+            if kept {
+                k.callbacks_kept += 1.0;
+            }
+        });
+        self.tally_event(idx, |k| k.callbacks_made_event += 1.0);
+        if counted {
+            self.callback_waits[c].push((wait, working));
+        }
+    }
+
     #[inline]
     fn start_service(&mut self, idx: u32, p: usize, interp: Option<usize>) {
         let now = self.now;
@@ -1100,23 +1124,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let ch = &mut self.chans[c];
         ch.service_mean_s += (service - ch.service_mean_s) * SERVICE_MEAN_WEIGHT;
         if info.callback {
-            // Calling back: the call takes a line again. Callbacks have
-            // their own tallies, apart from the live calls'.
-            self.chans[c].in_system += 1;
-            let kept = self.callback_promise_s(c).is_none_or(|w| wait <= w);
-            let working = self.open_between(c, arrival, now);
-            self.tally(idx, |k| {
-                k.callbacks_made += 1.0;
-                k.callback_wait_s += wait;
-                k.callback_wait_working_s += working;
-                if kept {
-                    k.callbacks_kept += 1.0;
-                }
-            });
-            self.tally_event(idx, |k| k.callbacks_made_event += 1.0);
-            if counted {
-                self.callback_waits[c].push((wait, working));
-            }
+            self.callback_made(idx, c, wait, counted);
         } else {
             self.tally(idx, |k| {
                 k.answered += 1.0;
@@ -1129,8 +1137,12 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 self.max_wait[c] = wait;
             }
         }
-        self.tally_event(idx, |k| k.handled_event += 1.0);
         let interval = self.interval_of(now) as usize;
+        // Event time: the service starts now.
+        self.counts[interval * self.nc + c].handled_event += 1.0;
+        if now >= m.warmup_s {
+            self.kpi_counts[k].handled_event += 1.0;
+        }
         let pc = &mut self.pool_counts[interval * self.np + p];
         pc.handled += 1.0;
         if interp.is_some() {
