@@ -5,7 +5,10 @@
 
 use std::fmt::Write;
 
-use crate::kpi::{ACTION_KPIS, POOL_KPIS, TOTAL_KPIS, index_of};
+use crate::kpi::{
+    ACTION_KPIS, INTERVAL_METRICS, POOL_INTERVAL_METRICS, POOL_KPIS, TOTAL_KPIS, index_of,
+    series_width,
+};
 use crate::model::Model;
 use crate::runner::RunResult;
 use crate::stats::Stat;
@@ -42,6 +45,8 @@ pub(crate) const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:2px solid #0072B2;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#eef4fa}
+#headline td:nth-child(2){text-align:left}td{font-variant-numeric:tabular-nums}
+.weeks td:first-child,#headline td{white-space:nowrap}#headline td:nth-child(2){white-space:normal}
 .met{color:#00734f;font-weight:bold}.missed{color:#b34700;font-weight:bold}
 .muted{color:#666;font-size:.9em}figure{margin:.5em 0}svg{max-width:100%;height:auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:.5em 1em}
@@ -69,6 +74,105 @@ pub(crate) fn figures(charts: &[super::DrawnChart]) -> String {
     if !charts.is_empty() {
         let _ = writeln!(h, "</div>");
     }
+    h
+}
+
+/// The week-by-week tables: per channel and per pool, the means across
+/// replications of each week (from `weeks.csv`), the service level with
+/// its P5–P95.
+fn weeks(model: &Model, result: &RunResult) -> String {
+    let mut h = String::new();
+    let sm = &result.summary;
+    let width = series_width(model);
+    if sm.weeks.is_empty() || width == 0 {
+        return h;
+    }
+    let nm = INTERVAL_METRICS.len();
+    let npm = POOL_INTERVAL_METRICS.len();
+    let nc = model.channels.len();
+    let ch_k = |key: &str| index_of(INTERVAL_METRICS, key).expect("a channel metric");
+    let pool_k = |key: &str| index_of(POOL_INTERVAL_METRICS, key).expect("a pool metric");
+    let week_start = |w: usize| {
+        model
+            .datetime_at(w as f64 * 7.0 * crate::model::DAY_S)
+            .date()
+    };
+    let _ = writeln!(
+        h,
+        "<h2>Week by week</h2>\n<p class=\"muted\">Means across replications per week (7 days from the start), from weeks.csv. Offered, abandoned and turned away count the contacts that arrived in the week; handled counts the services started in it (the work done); the backlog is the one at the end of the week.</p>"
+    );
+    let cell = |st: &Stat, f: Fmt| headline::show(st.mean, f);
+    for (c, ch) in model.channels.iter().enumerate() {
+        let callbacks = headline::channel_stat(result, c, "callback_requests_contacts")
+            .is_some_and(|s| s.mean > 0.0);
+        let _ = writeln!(
+            h,
+            "<h3>{} ({}{})</h3>\n<table class=\"weeks\"><thead><tr><th>week of</th><th>offered</th><th>handled</th><th>service level</th><th>P5 – P95</th><th>average wait of those answered{}</th><th>abandoned</th><th>turned away</th>{}<th>backlog at the end</th></tr></thead><tbody>",
+            esc(&ch.name),
+            ch.kind.word(),
+            if ch.internal { ", internal" } else { "" },
+            if callbacks { " live" } else { "" },
+            if callbacks {
+                "<th>callbacks requested</th><th>callbacks owed at the end</th>"
+            } else {
+                ""
+            },
+        );
+        for (w, row) in sm.weeks.chunks_exact(width).enumerate() {
+            let at = |key: &str| &row[c * nm + ch_k(key)];
+            let sl = at("service_level");
+            let extra = if callbacks {
+                format!(
+                    "<td>{}</td><td>{}</td>",
+                    cell(at("callback_requests_contacts"), Fmt::Count),
+                    cell(at("callbacks_owed_end_contacts"), Fmt::Count)
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{extra}<td>{}</td></tr>",
+                week_start(w),
+                cell(at("offered_contacts"), Fmt::Count),
+                cell(at("handled_by_event_contacts"), Fmt::Count),
+                cell(sl, Fmt::Share),
+                headline::show_spread(sl, Fmt::Share),
+                cell(at("asa_s"), Fmt::Seconds),
+                cell(at("abandoned_by_arrival_contacts"), Fmt::Count),
+                cell(at("turned_away_contacts"), Fmt::Count),
+                cell(at("backlog_end_contacts"), Fmt::Count),
+            );
+        }
+        let _ = writeln!(h, "</tbody></table>");
+    }
+    let _ = writeln!(
+        h,
+        "<h3>Staff per week</h3>\n<table class=\"weeks\"><thead><tr><th>week of</th>{}</tr></thead><tbody>",
+        model
+            .pools
+            .iter()
+            .map(|p| format!(
+                "<th>{}: on duty while rostered</th><th>{}: occupancy</th>",
+                esc(&p.name),
+                esc(&p.name)
+            ))
+            .collect::<String>()
+    );
+    for (w, row) in sm.weeks.chunks_exact(width).enumerate() {
+        let cells: String = (0..model.pools.len())
+            .map(|p| {
+                let at = |key: &str| &row[nc * nm + p * npm + pool_k(key)];
+                format!(
+                    "<td>{}</td><td>{}</td>",
+                    cell(at("pool_on_duty_rostered_mean"), Fmt::Agents),
+                    cell(at("pool_occupancy"), Fmt::Share)
+                )
+            })
+            .collect();
+        let _ = writeln!(h, "<tr><td>{}</td>{cells}</tr>", week_start(w));
+    }
+    let _ = writeln!(h, "</tbody></table>");
     h
 }
 
@@ -122,7 +226,11 @@ pub fn report(
     );
     for (c, ch) in model.channels.iter().enumerate() {
         let kind = ch.kind.word();
-        let name = format!("{} ({kind})", esc(&ch.name));
+        let name = format!(
+            "{} ({kind}{})",
+            esc(&ch.name),
+            if ch.internal { ", internal" } else { "" }
+        );
         let mut rows: Vec<(String, Stat, Fmt)> = headline::channel_rows(model, result, c)
             .into_iter()
             .filter_map(|(key, label, f)| {
@@ -171,6 +279,8 @@ pub fn report(
         }
     }
     let _ = writeln!(h, "</tbody></table>");
+
+    h.push_str(&weeks(model, result));
 
     if !charts.is_empty() {
         let _ = writeln!(
