@@ -1485,9 +1485,26 @@ impl<'m, T: Tracer> Sim<'m, T> {
 
     fn on_redial(&mut self, idx: u32, generation: u32) {
         let call = &self.calls[idx as usize];
-        if call.generation == generation && call.state == State::Pending {
-            self.offer(idx);
+        if call.generation != generation || call.state != State::Pending {
+            return;
         }
+        let c = call.channel as usize;
+        let now = self.now;
+        // A visitor who comes back "at the next opening" arrives at the very
+        // instant the channel opens, and that event may not have run yet
+        // (it was scheduled later): come again just after it.
+        if !self.chans[c].open && now < self.m.horizon_s && self.opens_at(c, now) {
+            self.cal.schedule(now, Kind::Redial, idx, generation);
+            return;
+        }
+        self.offer(idx);
+    }
+
+    /// Whether channel `c`'s hours (as they stand) open exactly at `t`.
+    fn opens_at(&self, c: usize, t: f64) -> bool {
+        let h = &self.hours[c];
+        let i = h.partition_point(|&x| x < t);
+        i % 2 == 0 && h.get(i) == Some(&t)
     }
 
     fn desk_staffed(&self, c: usize) -> bool {

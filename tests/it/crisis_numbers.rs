@@ -375,3 +375,101 @@ fn staff_on_duty_is_averaged_over_the_roster_hours() {
     assert!((k("agents_on_duty_rostered_mean") - 2.0).abs() < 1e-9);
     assert!((k("agents_on_duty_mean") - 2.0 * 40.0 / 168.0).abs() < 1e-9);
 }
+
+fn weekday_desk(extra: &str, handle: &str) -> Model {
+    model_from_text(&format!(
+        r#"
+[scenario]
+name = "desk and actions"
+start = 2022-03-07
+days = 14
+interval = "1h"
+seed = 21
+replications = 1
+
+[channels.desk]
+kind = "desk"
+hours = {{ weekdays = "09:00-17:00" }}
+counters = 4
+closing = "gate"
+answer_within = "8h"
+returns = {{ share = 1.0, after = "1h" }}
+
+[topics.q]
+handle.desk = {{ dist = "deterministic", mean = "{handle}" }}
+
+[[demand]]
+topic = "q"
+channel = "desk"
+per_day = 300
+weekday_factors = {{ sat = 0, sun = 0 }}
+hour_weights = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+
+[pools.staff]
+headcount = 4
+serves = ["desk"]
+hours = {{ daily = "09:00-17:30" }}
+{extra}
+"#
+    ))
+}
+
+#[test]
+fn visitors_turned_away_come_back_by_the_hours_in_effect() {
+    // Nobody comes for the first time at weekends; an hours action opens
+    // the desk on Saturdays and Sundays from the start. Visitors turned
+    // away on Friday come back on Saturday, not Monday.
+    let m = weekday_desk(
+        r#"
+[[actions]]
+id = "weekends"
+kind = "hours"
+channel = "desk"
+hours = { daily = "09:00-17:00" }
+at = 2022-03-07
+"#,
+        "20m",
+    );
+    let out = simulate(&m, 0);
+    let nc = m.channels.len();
+    let saturday = 5 * 24..6 * 24;
+    let offered: f64 = saturday
+        .map(|i| out.channel_intervals[i * nc].counts.offered)
+        .sum();
+    assert!(offered > 50.0, "{offered}");
+    // Nobody comes while the desk is closed: those moved to the next
+    // opening arrive as it opens (not a moment before the opening event).
+    assert_eq!(out.channels[0].counts.closed, 0.0);
+    // Without the action the desk is closed then, and nobody is offered.
+    let m = weekday_desk("", "20m");
+    let out = simulate(&m, 0);
+    let offered: f64 = (5 * 24..6 * 24)
+        .map(|i| out.channel_intervals[i * nc].counts.offered)
+        .sum();
+    assert_eq!(offered, 0.0);
+}
+
+#[test]
+fn the_gate_expects_the_handle_times_model_answers_give() {
+    // Model answers halve a 20-minute registration: the gate soon admits
+    // about what a 10-minute desk admits, far more than a 20-minute one.
+    let turned = |m: &Model| simulate(m, 0).channels[0].counts.turned_away;
+    let halved = turned(&weekday_desk(
+        r#"
+[[actions]]
+id = "templates"
+kind = "model_answers"
+topic = "q"
+factor = 0.5
+at = 2022-03-07
+"#,
+        "20m",
+    ));
+    let slow = turned(&weekday_desk("", "20m"));
+    let fast = turned(&weekday_desk("", "10m"));
+    assert!(fast < slow, "{fast} vs {slow}");
+    assert!(
+        (halved - fast).abs() < 0.1 * (slow - fast),
+        "with model answers {halved}, 10-minute desk {fast}, 20-minute desk {slow}"
+    );
+}
