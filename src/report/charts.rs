@@ -343,9 +343,14 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
             name: format!("{}_service_level", ch.name),
             chart: Chart::Fan {
                 title: format!(
-                    "{} ({kind}): answered within {}",
+                    "{} ({kind}): {} {}",
                     ch.name,
-                    crate::units::human_duration(ch.answer_within_s)
+                    if ch.kind == ChannelKind::Phone {
+                        "live calls answered"
+                    } else {
+                        "answered"
+                    },
+                    crate::report::headline::target_words(ch)
                 ),
                 y_label: "service level (%)".into(),
                 days: chan(c, "service_level"),
