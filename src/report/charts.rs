@@ -281,35 +281,45 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
         let kind = ch.kind.word();
         let markers = markers_for(&|e| effect_on_pool_or_channel(model, e, None, Some(c)));
         let section = format!("{} ({kind})", ch.name);
-        out.push(NamedChart {
+        // A fan chart of one daily series of this channel.
+        let fan = |suffix: &str,
+                   title: String,
+                   y_label: &str,
+                   days: Vec<Stat>,
+                   scale: f64,
+                   target: Option<f64>| NamedChart {
             section: section.clone(),
-            name: format!("{}_offered", ch.name),
+            name: format!("{}_{suffix}", ch.name),
             chart: Chart::Fan {
-                title: format!("{} ({kind}): contacts offered per day", ch.name),
-                y_label: "contacts per day".into(),
-                days: chan(c, "offered_contacts"),
-                scale: 1.0,
-                target: None,
+                title,
+                y_label: y_label.to_string(),
+                days,
+                scale,
+                target,
                 markers: markers.clone(),
             },
-        });
+        };
+        out.push(fan(
+            "offered",
+            format!("{} ({kind}): contacts offered per day", ch.name),
+            "contacts per day",
+            chan(c, "offered_contacts"),
+            1.0,
+            None,
+        ));
         let (key, what) = if ch.kind == ChannelKind::Email {
             ("backlog_end_contacts", "backlog at the end of the day")
         } else {
             ("queue_mean_contacts", "people waiting (day average)")
         };
-        out.push(NamedChart {
-            section: section.clone(),
-            name: format!("{}_backlog", ch.name),
-            chart: Chart::Fan {
-                title: format!("{} ({kind}): {what}", ch.name),
-                y_label: "contacts".into(),
-                days: chan(c, key),
-                scale: 1.0,
-                target: None,
-                markers: markers.clone(),
-            },
-        });
+        out.push(fan(
+            "backlog",
+            format!("{} ({kind}): {what}", ch.name),
+            "contacts",
+            chan(c, key),
+            1.0,
+            None,
+        ));
         let wait = chan(c, "asa_s");
         let top = wait
             .iter()
@@ -323,42 +333,34 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
         } else {
             ("s", 1.0)
         };
-        out.push(NamedChart {
-            section: section.clone(),
-            name: format!("{}_wait", ch.name),
-            chart: Chart::Fan {
-                title: format!(
-                    "{} ({kind}): average wait of live contacts answered, by day of arrival",
-                    ch.name
-                ),
-                y_label: format!("wait ({unit})"),
-                days: wait,
-                scale,
-                target: None,
-                markers: markers.clone(),
-            },
-        });
-        out.push(NamedChart {
-            section: section.clone(),
-            name: format!("{}_service_level", ch.name),
-            chart: Chart::Fan {
-                title: format!(
-                    "{} ({kind}): {} {}",
-                    ch.name,
-                    if ch.kind == ChannelKind::Phone {
-                        "live calls answered"
-                    } else {
-                        "answered"
-                    },
-                    crate::report::headline::target_words(ch)
-                ),
-                y_label: "service level (%)".into(),
-                days: chan(c, "service_level"),
-                scale: 100.0,
-                target: Some(100.0 * ch.sl_target),
-                markers: markers.clone(),
-            },
-        });
+        out.push(fan(
+            "wait",
+            format!(
+                "{} ({kind}): average wait of live contacts answered, by day of arrival",
+                ch.name
+            ),
+            &format!("wait ({unit})"),
+            wait,
+            scale,
+            None,
+        ));
+        out.push(fan(
+            "service_level",
+            format!(
+                "{} ({kind}): {} {}",
+                ch.name,
+                if ch.kind == ChannelKind::Phone {
+                    "live calls answered"
+                } else {
+                    "answered"
+                },
+                crate::report::headline::target_words(ch)
+            ),
+            "service level (%)",
+            chan(c, "service_level"),
+            100.0,
+            Some(100.0 * ch.sl_target),
+        ));
         let mean = |key: &str| -> Vec<f64> {
             chan(c, key)
                 .iter()
@@ -396,42 +398,34 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
                 },
             });
         }
-        out.push(NamedChart {
-            section: section.clone(),
-            name: format!("{}_handled", ch.name),
-            chart: Chart::Fan {
-                title: format!(
-                    "{} ({kind}): contacts handled per day (services started that day{})",
-                    ch.name,
-                    if ch.kind == ChannelKind::Phone {
-                        ", callbacks included"
-                    } else {
-                        ""
-                    }
-                ),
-                y_label: "contacts per day".into(),
-                days: chan(c, "handled_by_event_contacts"),
-                scale: 1.0,
-                target: None,
-                markers: markers.clone(),
-            },
-        });
+        out.push(fan(
+            "handled",
+            format!(
+                "{} ({kind}): contacts handled per day (services started that day{})",
+                ch.name,
+                if ch.kind == ChannelKind::Phone {
+                    ", callbacks included"
+                } else {
+                    ""
+                }
+            ),
+            "contacts per day",
+            chan(c, "handled_by_event_contacts"),
+            1.0,
+            None,
+        ));
         if rows(c, "callback_requests_contacts")
             .iter()
             .any(|&x| x > 0.0)
         {
-            out.push(NamedChart {
-                section: section.clone(),
-                name: format!("{}_callbacks", ch.name),
-                chart: Chart::Fan {
-                    title: format!("{} ({kind}): callbacks owed at the end of the day", ch.name),
-                    y_label: "callbacks requested, not yet made".into(),
-                    days: chan(c, "callbacks_owed_end_contacts"),
-                    scale: 1.0,
-                    target: None,
-                    markers: markers.clone(),
-                },
-            });
+            out.push(fan(
+                "callbacks",
+                format!("{} ({kind}): callbacks owed at the end of the day", ch.name),
+                "callbacks requested, not yet made",
+                chan(c, "callbacks_owed_end_contacts"),
+                1.0,
+                None,
+            ));
         }
         // Distributions across replications.
         let recovery = rows(c, "sl_recovery_day");
