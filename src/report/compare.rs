@@ -257,16 +257,28 @@ fn by_cost(cmp: &Comparison) -> Vec<usize> {
 }
 
 /// Channels whose mean service level meets its target in arm `a`.
+/// The channels whose target arm `a` meets: the mean service level reaches
+/// the target, and the mean end backlog clears within the threshold time at
+/// the pace of the last four weeks (see the `target_met` KPI), so a backlog
+/// that piles up never reads as met.
 fn targets_met(cmp: &Comparison, a: usize) -> Vec<String> {
+    let mean_of = |name: &str, key: &str| {
+        cmp.kpis
+            .iter()
+            .position(|k| k.scope == Scope::Channel && k.name == name && k.key == key)
+            .map(|i| cmp.stats[a][i].mean)
+    };
+    let m = &cmp.arms[a].model;
     cmp.kpis
         .iter()
-        .enumerate()
-        .filter(|(_, k)| k.scope == Scope::Channel && k.key == "service_level")
-        .filter_map(|(i, k)| {
-            let m = &cmp.arms[a].model;
-            let ch = m.channels.iter().find(|c| c.name == k.name)?;
-            let st = cmp.stats[a][i];
-            (st.mean >= ch.sl_target).then(|| k.name.clone())
+        .filter(|k| k.scope == Scope::Channel && k.key == "service_level")
+        .filter_map(|k| {
+            let c = m.channels.iter().position(|c| c.name == k.name)?;
+            let sl = mean_of(&k.name, "service_level")?;
+            let clear = mean_of(&k.name, "backlog_clear_days").unwrap_or(0.0);
+            // Undefined (work waits, nothing handled) is not within.
+            let within = clear <= crate::kpi::threshold_days(m, c);
+            (sl >= m.channels[c].sl_target && within).then(|| k.name.clone())
         })
         .collect()
 }
