@@ -25,7 +25,7 @@ fn a_run_draws_svg_and_png_charts_with_text_and_ink() {
     assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
     assert!(svg.trim_end().ends_with("</svg>"));
     for text in [
-        "hotline (phone): answered within 1 min",
+        "hotline (phone): live calls answered within 1 min",
         "service level (%)",
         "date",
         "median",
