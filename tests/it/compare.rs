@@ -587,25 +587,16 @@ fn an_internal_queue_does_not_move_the_overall_service_level() {
 #[test]
 fn a_variant_that_changes_nothing_is_called_identical_once_not_zero_times_as_wide() {
     let dir = tempdir();
-    let out = surgesim()
-        .args([
-            "compare",
+    let (text, html) = compare_without_charts(
+        &[
             "tests/fixtures/crn.toml",
             "--variants",
             "same,two_more",
             "-n",
             "4",
-            "--no-charts",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
-    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        ],
+        dir.path(),
+    );
     // Said once, in the arm's header; no table of zeros under it.
     assert_eq!(
         text.matches("same − base: same is identical to base on every KPI")
@@ -660,23 +651,8 @@ fn a_variant_that_changes_nothing_is_called_identical_once_not_zero_times_as_wid
 #[test]
 fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
     let dir = tempdir();
-    let out = surgesim()
-        .args([
-            "compare",
-            "scenarios/quickstart.toml",
-            "-n",
-            "5",
-            "--no-charts",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
-    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let (text, html) =
+        compare_without_charts(&["scenarios/quickstart.toml", "-n", "5"], dir.path());
     for words in [
         "line: average wait of those answered (phone: live calls, s)",
         "line: service level (on time ÷ answered + abandoned + late at the end; phone: live calls, %)",
@@ -729,4 +705,21 @@ fn the_differences_name_kpis_in_words_and_unchanged_kpis_identical() {
         asa["kpi_words"],
         "average wait of those answered (phone: live calls, s)"
     );
+}
+
+/// Runs `surgesim compare ARGS --no-charts --out DIR`; its terminal text
+/// and report.html.
+fn compare_without_charts(args: &[&str], dir: &std::path::Path) -> (String, String) {
+    let out = surgesim()
+        .arg("compare")
+        .args(args)
+        .args(["--no-charts", "--out"])
+        .arg(dir)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    (String::from_utf8(out).unwrap(), html)
 }
