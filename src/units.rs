@@ -36,6 +36,34 @@ const DURATION_UNITS: &[(&str, f64)] = &[
     ("weeks", 604_800.0),
 ];
 
+/// Longest duration accepted anywhere in a scenario: 3,660 days, the
+/// longest horizon.
+pub const MAX_DURATION_S: f64 = 3660.0 * 86_400.0;
+
+/// The message for a unit that is not one of [`DURATION_UNITS`]: units are
+/// case-sensitive (`M` could be minutes or months), so a unit that differs
+/// only in case is named as the likely meaning, never taken.
+fn unknown_unit(text: &str, unit: &str) -> String {
+    let lower = unit.to_ascii_lowercase();
+    let near = DURATION_UNITS.iter().find(|(name, _)| *name == lower);
+    match near {
+        Some((name, secs)) => format!(
+            "`{text}`: unknown time unit `{unit}`; units are case-sensitive: did you mean `{name}` ({})? Expected {DURATION_HELP}",
+            match *secs as u64 {
+                1 => "seconds",
+                60 => "minutes",
+                3600 => "hours",
+                86_400 => "days",
+                _ => "weeks",
+            }
+        ),
+        None if lower.starts_with("mo") || lower == "y" || lower.starts_with("year") => format!(
+            "`{text}`: months and years are not units here (their length varies); write days or weeks, e.g. \"30d\" or \"52w\""
+        ),
+        None => format!("`{text}`: unknown time unit `{unit}`; expected {DURATION_HELP}"),
+    }
+}
+
 /// What the error messages show as valid duration units.
 pub const DURATION_HELP: &str = "a number followed by a unit: s, m (or min), h, d or w, e.g. \"20s\", \"5m\", \"1.5h\", \"1h30m\"";
 
@@ -98,16 +126,17 @@ impl Duration {
             }
             let factor = DURATION_UNITS
                 .iter()
-                .find(|(name, _)| name.eq_ignore_ascii_case(unit))
+                .find(|(name, _)| *name == unit)
                 .map(|(_, f)| *f)
-                .ok_or_else(|| {
-                    format!("`{text}`: unknown time unit `{unit}`; expected {DURATION_HELP}")
-                })?;
+                .ok_or_else(|| unknown_unit(text, unit))?;
             total += number * factor;
             rest = rest[unit_len..].trim_start();
         }
-        if !total.is_finite() {
-            return Err(format!("`{text}` is too large"));
+        if !total.is_finite() || total > MAX_DURATION_S {
+            return Err(format!(
+                "`{text}` is longer than the longest duration accepted, {} days (ten years)",
+                MAX_DURATION_S / 86_400.0
+            ));
         }
         Ok(Duration { secs: total })
     }
@@ -135,6 +164,15 @@ pub fn trim_float(x: f64) -> String {
         "0".to_string()
     } else {
         text.to_string()
+    }
+}
+
+/// A number as a person reads it in a message: `2.5`, `1e305`, `-0.5`.
+pub fn short_number(x: f64) -> String {
+    if x != 0.0 && (x.abs() >= 1e9 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        trim_float(x)
     }
 }
 
@@ -251,7 +289,14 @@ impl Rate {
             Duration::parse(unit).map_err(|e| format!("`{text}`: {e}"))?
         } else {
             Duration::parse(&format!("1{unit}")).map_err(|_| {
-                format!("`{text}`: unknown time unit `{unit}`; expected {RATE_HELP}")
+                let lower = unit.to_ascii_lowercase();
+                if DURATION_UNITS.iter().any(|(n, _)| *n == lower) {
+                    format!(
+                        "`{text}`: unknown time unit `{unit}`; units are case-sensitive: did you mean `{lower}`? Expected {RATE_HELP}"
+                    )
+                } else {
+                    format!("`{text}`: unknown time unit `{unit}`; expected {RATE_HELP}")
+                }
             })?
         };
         if per.secs() <= 0.0 {
@@ -388,5 +433,28 @@ mod tests {
         assert_eq!(human_duration(45.0), "45 s");
         assert_eq!(human_duration(7500.0), "2 h 5 min");
         assert_eq!(human_duration(2.25), "2.2 s");
+    }
+
+    #[test]
+    fn units_are_case_sensitive_and_suggested() {
+        let e = Duration::parse("6M").unwrap_err();
+        assert!(
+            e.contains("case-sensitive") && e.contains("`m` (minutes)"),
+            "{e}"
+        );
+        assert!(Duration::parse("6H").is_err());
+        assert!(Duration::parse("2mo").unwrap_err().contains("months"));
+        let e = Rate::parse("20/MIN").unwrap_err();
+        assert!(e.contains("did you mean `min`"), "{e}");
+        assert_eq!(Duration::parse("6m").unwrap().secs(), 360.0);
+    }
+
+    #[test]
+    fn durations_have_a_range() {
+        assert!(Duration::parse("3660d").is_ok());
+        let e = Duration::parse("3661d").unwrap_err();
+        assert!(e.contains("3660 days"), "{e}");
+        let huge = format!("{}s", "9".repeat(320));
+        assert!(Duration::parse(&huge).is_err());
     }
 }

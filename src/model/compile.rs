@@ -30,7 +30,8 @@ pub fn compile_loaded(loaded: &LoadedScenario) -> Result<Model, Diagnostics> {
         &loaded.source,
         &loaded.origin,
         &loaded.base_dir,
-    )?;
+    )
+    .map_err(|d| d.with_text(&loaded.text))?;
     model.scenario_hash = loaded.hash.clone();
     Ok(model)
 }
@@ -60,6 +61,7 @@ pub fn compile(
     let mut d = Diagnostics {
         origin: origin.to_string(),
         items: ck.problems,
+        text: None,
     };
     d.sort();
     Err(d)

@@ -177,12 +177,8 @@ fn read_table(
     start: jiff::civil::Date,
     days: u32,
 ) -> Result<Vec<f64>, (String, Option<String>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        (
-            format!("cannot read {}: {e}", path.display()),
-            Some("the path is relative to the scenario file".into()),
-        )
-    })?;
+    let text = crate::scenario::read_text(path, crate::scenario::MAX_TABLE_BYTES)
+        .map_err(|(e, _)| (e, Some("the path is relative to the scenario file".into())))?;
     let mut out = vec![0.0; days as usize];
     let mut seen = std::collections::BTreeSet::new();
     let mut rdr = csv::ReaderBuilder::new()

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -22,15 +23,24 @@ pub struct Diagnostic {
 }
 
 /// Every problem found in one scenario file, in file order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     /// File name (or `<bundled>`), as shown in messages.
     pub origin: String,
     /// The problems; never empty when returned as an error.
     pub items: Vec<Diagnostic>,
+    /// The file's text, when known: each problem is then shown with its
+    /// line and a caret under the value.
+    pub text: Option<Arc<str>>,
 }
 
 impl Diagnostics {
+    /// The same problems, shown with the lines of `text`.
+    pub fn with_text(mut self, text: &Arc<str>) -> Self {
+        self.text = Some(text.clone());
+        self
+    }
+
     /// Sorts by line (unknown lines last), keeping the order of equal lines.
     pub fn sort(&mut self) {
         self.items
@@ -40,6 +50,9 @@ impl Diagnostics {
 }
 
 impl fmt::Display for Diagnostics {
+    /// The number of problems, then each: `file:line: key.path: message`,
+    /// the line of the file with a caret under the value (when the text is
+    /// known), and what would be valid.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.items.len();
         writeln!(
@@ -48,6 +61,11 @@ impl fmt::Display for Diagnostics {
             self.origin,
             if n == 1 { "" } else { "s" }
         )?;
+        let map = self.text.as_deref().and_then(|text| {
+            DeTable::parse(text)
+                .ok()
+                .map(|root| (text, SourceMap::build(text, root.get_ref())))
+        });
         for d in &self.items {
             match d.line {
                 Some(line) => write!(f, "  {}:{line}: ", self.origin)?,
@@ -58,12 +76,70 @@ impl fmt::Display for Diagnostics {
             } else {
                 writeln!(f, "{}: {}", d.path, d.message)?;
             }
+            let snippet = match (&map, d.line) {
+                (Some((text, map)), Some(line)) => snippet(text, map, d, line),
+                // A syntax error: the file has no tree, but the line is known.
+                (None, Some(line)) => self
+                    .text
+                    .as_deref()
+                    .and_then(|text| snippet(text, &SourceMap::lines_only(text), d, line)),
+                _ => None,
+            };
+            if let Some(snippet) = snippet {
+                for l in snippet.lines() {
+                    writeln!(f, "    {l}")?;
+                }
+            }
             if let Some(hint) = &d.hint {
                 writeln!(f, "      {hint}")?;
             }
         }
         Ok(())
     }
+}
+
+/// The line of a problem with a caret under its value (or its key, or the
+/// whole line), drawn by annotate-snippets.
+fn snippet(text: &str, map: &SourceMap, d: &Diagnostic, line: usize) -> Option<String> {
+    let start = *map.line_starts.get(line - 1)?;
+    let end = map
+        .line_starts
+        .get(line)
+        .map_or(text.len(), |&e| e.saturating_sub(1));
+    let source = text.get(start..end)?.trim_end_matches('\r');
+    if source.trim().is_empty() {
+        return None;
+    }
+    // The value's span if it starts on this line, else the key's, else
+    // the line's text.
+    let on_line = |r: &Range<usize>| r.start >= start && r.start <= end;
+    let span = map
+        .entries
+        .get(&d.path)
+        .and_then(|(key, value)| {
+            let order = if d.message.starts_with("unknown key") {
+                [key, value]
+            } else {
+                [value, key]
+            };
+            order
+                .into_iter()
+                .find(|r| on_line(r) && !r.is_empty())
+                .cloned()
+        })
+        .map(|r| (r.start - start)..(r.end.min(start + source.len()) - start))
+        .unwrap_or_else(|| {
+            let lead = source.len() - source.trim_start().len();
+            lead..source.trim_end().len()
+        });
+    use annotate_snippets::{AnnotationKind, Renderer, Snippet};
+    let shown = Snippet::source(source)
+        .line_start(line)
+        .annotation(AnnotationKind::Primary.span(span));
+    let report =
+        &[annotate_snippets::Group::with_level(annotate_snippets::Level::ERROR).element(shown)];
+    let text = Renderer::plain().render(report);
+    Some(text.trim_end().to_string())
 }
 
 impl std::error::Error for Diagnostics {}
@@ -81,6 +157,17 @@ impl SourceMap {
     /// An empty map (for scenarios built in code): every line is unknown.
     pub fn empty() -> Self {
         SourceMap::default()
+    }
+
+    /// A map that knows only where lines start (for a file that does not
+    /// parse).
+    fn lines_only(text: &str) -> Self {
+        SourceMap {
+            entries: BTreeMap::new(),
+            line_starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        }
     }
 
     /// Indexes every key of a parsed document.
@@ -206,6 +293,9 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// A hint listing the valid names.
 pub fn suggest_list(valid: &[&str]) -> String {
+    if valid.is_empty() {
+        return "nothing of this kind is defined in the scenario".to_string();
+    }
     format!("valid here: {}", backtick_list(valid))
 }
 
@@ -219,6 +309,9 @@ fn backtick_list(valid: &[&str]) -> String {
 
 /// A hint naming the closest valid name and listing all of them.
 pub fn suggest(word: &str, valid: &[&str]) -> String {
+    if valid.is_empty() {
+        return suggest_list(valid);
+    }
     let list = backtick_list(valid);
     match closest(word, valid.iter().copied()) {
         Some(best) => format!("did you mean `{best}`? Valid here: {list}"),

@@ -54,16 +54,62 @@ impl LoadedScenario {
     }
 }
 
+/// Largest scenario file read, bytes.
+pub const MAX_SCENARIO_BYTES: u64 = 8 << 20;
+
+/// Largest data table (CSV) read, bytes.
+pub const MAX_TABLE_BYTES: u64 = 64 << 20;
+
+/// Reads a text file of at most `limit` bytes. A longer file (or a device
+/// such as `/dev/zero`), a folder and text that is not UTF-8 are errors that
+/// say so, the last with its line and column.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, (String, Option<usize>)> {
+    use std::io::Read;
+    let no_line = |m: String| (m, None);
+    if path.is_dir() {
+        return Err(no_line(format!(
+            "{} is a folder, not a file",
+            path.display()
+        )));
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| no_line(format!("cannot read {}: {e}", path.display())))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| no_line(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() as u64 > limit {
+        return Err(no_line(format!(
+            "{} is larger than {} MiB, the most surgesim reads from one file",
+            path.display(),
+            limit >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        (
+            format!(
+                "{} is not UTF-8 text: an invalid byte at line {line}, column {column} (save the file as UTF-8)",
+                path.display()
+            ),
+            Some(line),
+        )
+    })
+}
+
 /// Reads and parses a scenario file. I/O problems are reported as a
 /// diagnostic without a line.
 pub fn load_file(path: &Path) -> Result<LoadedScenario, Diagnostics> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostics {
+    let text = read_text(path, MAX_SCENARIO_BYTES).map_err(|(message, line)| Diagnostics {
         origin: origin.clone(),
+        text: None,
         items: vec![Diagnostic {
             path: String::new(),
-            line: None,
-            message: format!("cannot read the scenario file: {e}"),
+            line,
+            message,
             hint: None,
         }],
     })?;
@@ -90,10 +136,12 @@ pub fn parse_variant(
     base_dir: PathBuf,
     variant: Option<&str>,
 ) -> Result<LoadedScenario, Diagnostics> {
+    let shown: std::sync::Arc<str> = std::sync::Arc::from(text);
     let fail = |items: Vec<Diagnostic>| {
         let mut d = Diagnostics {
             origin: origin.to_string(),
             items,
+            text: Some(shown.clone()),
         };
         d.sort();
         d
@@ -102,10 +150,19 @@ pub fn parse_variant(
         Ok(root) => root,
         Err(e) => {
             let line = e.span().map(|s| line_in(text, s.start));
+            let mut message = format!("TOML syntax error: {}", e.message().trim());
+            if message.ends_with("duplicate key")
+                && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+                && !key.is_empty()
+            {
+                message = format!(
+                    "TOML syntax error: duplicate key `{key}` (each key is set once per table)"
+                );
+            }
             return Err(fail(vec![Diagnostic {
                 path: String::new(),
                 line,
-                message: format!("TOML syntax error: {}", e.message().trim()),
+                message,
                 hint: None,
             }]));
         }
@@ -120,6 +177,11 @@ pub fn parse_variant(
         return Err(fail(shape));
     }
     let source = SourceMap::build(text, root.get_ref());
+    let mut odd = Vec::new();
+    non_finite(text, root.get_ref(), &source, &mut odd);
+    if !odd.is_empty() {
+        return Err(fail(odd));
+    }
     let mut tree: Spanned<DeTable<'_>> = root;
     let mut problems = Vec::new();
     let mut removed: Vec<String> = Vec::new();
@@ -146,28 +208,54 @@ pub fn parse_variant(
                     });
                 }
                 if let Err(more) = crate::model::compile(&scenario, &source, origin, &base_dir) {
-                    let related = |p: &str| {
-                        removed_paths
-                            .iter()
-                            .any(|r| r.starts_with(p) || p.starts_with(r.as_str()))
-                    };
-                    problems.extend(more.items.into_iter().filter(|d| !related(&d.path)));
+                    problems.extend(
+                        more.items
+                            .into_iter()
+                            .filter(|d| !follows_from(d, &removed_paths)),
+                    );
                 }
                 break;
             }
             Err(e) => e,
         };
         let message = err.message().trim().to_string();
-        if let Some(name) = missing_field_name(&message)
-            && removed.iter().any(|r| r == name)
-        {
-            // A consequence of removing a bad value: already reported.
-            break;
-        }
         let path = err
             .span()
             .and_then(|s| source.path_at(s.start))
             .unwrap_or_default();
+        if path.is_empty() {
+            // Nothing to remove: report it and stop.
+            let (message, hint) = explain(&message);
+            problems.push(Diagnostic {
+                path,
+                line: err.span().map(|s| line_in(text, s.start)),
+                message,
+                hint,
+            });
+            break;
+        }
+        // A value already removed (an emptied array element) or a table
+        // missing a key whose bad value was removed.
+        let consequence = removed_paths.iter().any(|r| *r == path)
+            || (missing_field_name(&message).is_some()
+                && (removed_paths.iter().any(|r| r.starts_with(path.as_str()))
+                    || missing_field_name(&message)
+                        .is_some_and(|n| removed.iter().any(|r| r == n))));
+        if consequence {
+            // A table is incomplete because a bad value in it was removed:
+            // already reported. Leave the whole table out (an array
+            // element's whole array, so that the other elements keep their
+            // positions) and go on with the rest of the file.
+            let whole = match path.rfind('[') {
+                Some(cut) if path.ends_with(']') => path[..cut].to_string(),
+                _ => path.clone(),
+            };
+            if !remove_path(tree.get_mut(), &whole, true) {
+                break;
+            }
+            removed_paths.push(whole);
+            continue;
+        }
         let line = err
             .span()
             .map(|s| line_in(text, s.start))
@@ -179,13 +267,91 @@ pub fn parse_variant(
             message,
             hint,
         });
-        if path.is_empty() || !remove_path(tree.get_mut(), &path) {
+        if !remove_path(tree.get_mut(), &path, false) {
             break;
         }
         removed.push(last_segment(&path).to_string());
         removed_paths.push(path);
     }
     Err(fail(problems))
+}
+
+/// Every `inf` and `nan` in the document: valid TOML, but no quantity of a
+/// scenario can be infinite or undefined.
+fn non_finite(text: &str, table: &DeTable<'_>, source: &SourceMap, out: &mut Vec<Diagnostic>) {
+    fn value(text: &str, v: &Spanned<DeValue<'_>>, source: &SourceMap, out: &mut Vec<Diagnostic>) {
+        match v.get_ref() {
+            DeValue::Float(f) => {
+                let x: f64 = f.as_str().parse().unwrap_or(f64::NAN);
+                if !x.is_finite() {
+                    out.push(Diagnostic {
+                        path: source.path_at(v.span().start).unwrap_or_default(),
+                        line: Some(line_in(text, v.span().start)),
+                        message: format!("`{}` is not a number a scenario can use", f.as_str()),
+                        hint: Some("every quantity is a finite number".into()),
+                    });
+                }
+            }
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    value(text, item, source, out);
+                }
+            }
+            DeValue::Table(t) => non_finite(text, t, source, out),
+            _ => {}
+        }
+    }
+    for (_, v) in table.iter() {
+        value(text, v, source, out);
+    }
+}
+
+/// Whether a problem of meaning follows from values left out because they
+/// were already reported: it concerns a removed key, names a removed table
+/// (`unknown pool \`team\``), or says that something of a removed kind is
+/// missing (`no pool serves channel \`phone\``). The root cause is reported;
+/// its consequences are not.
+fn follows_from(d: &Diagnostic, removed_paths: &[String]) -> bool {
+    const SECTIONS: &[(&str, &str)] = &[
+        ("pools", "pool"),
+        ("channels", "channel"),
+        ("topics", "topic"),
+        ("languages", "language"),
+        ("interpreters", "interpreter"),
+        ("plans", "plan"),
+        ("demand", "demand"),
+        ("newcomers", "newcomer"),
+        ("actions", "action"),
+    ];
+    removed_paths.iter().any(|r| {
+        if r.starts_with(d.path.as_str()) || d.path.starts_with(r.as_str()) {
+            return true;
+        }
+        let segs = segments(r);
+        let section = match segs.first() {
+            Some(Segment::Key(k)) => k.as_str(),
+            _ => return false,
+        };
+        if section == "scenario" {
+            // The settings themselves are incomplete: everything may follow.
+            return true;
+        }
+        let Some((_, word)) = SECTIONS.iter().find(|(s, _)| *s == section) else {
+            return false;
+        };
+        match segs.get(1) {
+            // A whole named table (`pools.team`), or a whole section.
+            Some(Segment::Key(name)) if segs.len() == 2 => {
+                d.message.contains(&format!("`{name}`"))
+                    || d.message.starts_with(&format!("no {word}"))
+            }
+            None | Some(Segment::Index(_)) if segs.len() <= 2 => {
+                d.message.starts_with(&format!("no {word}"))
+                    || d.message.contains(&format!("has no {section}"))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// 1-based line of a byte offset in `text`.
@@ -197,7 +363,8 @@ fn line_in(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Turns serde's message into ours, with a suggestion for unknown names.
+/// Turns serde's message into ours, in TOML's words, with a suggestion for
+/// unknown names.
 fn explain(message: &str) -> (String, Option<String>) {
     for (prefix, what) in [
         ("unknown field", "unknown key"),
@@ -219,7 +386,74 @@ fn explain(message: &str) -> (String, Option<String>) {
     if let Some(name) = missing_field_name(message) {
         return (format!("missing required key `{name}`"), None);
     }
+    if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let (expected, more) = match expected.split_once("; ") {
+            Some((e, more)) => (e, Some(more)),
+            None => (expected, None),
+        };
+        // "a table, e.g. `hours = { … }`": the example goes in the hint.
+        let (expected, example) = match expected.split_once(", e.g. ") {
+            Some((e, example)) => (e, Some(format!("write it as {example}"))),
+            None => (expected, None),
+        };
+        let mut text = format!(
+            "expected {}, found {}",
+            toml_words(expected),
+            toml_found(found)
+        );
+        if let Some(more) = more {
+            text.push_str("; ");
+            text.push_str(more);
+        }
+        return (text, example);
+    }
+    if message == "wanted string or table" {
+        return (
+            "expected a name in quotes, e.g. `\"phone\"`".to_string(),
+            None,
+        );
+    }
     (message.to_string(), None)
+}
+
+/// serde's name of an expected type, in TOML's words.
+fn toml_words(expected: &str) -> String {
+    let words = match expected {
+        "a boolean" => "`true` or `false`",
+        "a string" | "a borrowed string" => "a string in quotes",
+        "a sequence" => "an array `[…]`",
+        "a map" => "a table",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        e if e.starts_with("struct ") => "a table",
+        e => e,
+    };
+    words.to_string()
+}
+
+/// serde's description of a value found, in TOML's words.
+fn toml_found(found: &str) -> String {
+    let value = backticked(found).into_iter().next();
+    if found == "sequence" {
+        "an array".into()
+    } else if found == "map" {
+        "a table".into()
+    } else if let Some(s) = found.strip_prefix("string ") {
+        format!("the string {s}")
+    } else if let Some(v) = value {
+        if found.starts_with("boolean") {
+            format!("`{v}`")
+        } else {
+            format!("the number {v}")
+        }
+    } else {
+        found.to_string()
+    }
 }
 
 fn missing_field_name(message: &str) -> Option<&str> {
@@ -277,7 +511,12 @@ enum Segment {
 }
 
 /// Removes the key or array element at `path`; false if it is not there.
-fn remove_path(root: &mut DeTable<'_>, path: &str) -> bool {
+/// An array element is emptied (`hard`: removed with its whole array).
+fn remove_path(root: &mut DeTable<'_>, path: &str, hard: bool) -> bool {
+    if hard && path.ends_with(']') {
+        let cut = path.rfind('[').unwrap_or(0);
+        return remove_path(root, &path[..cut], true);
+    }
     let segs = segments(path);
     let Some((last, parents)) = segs.split_last() else {
         return false;

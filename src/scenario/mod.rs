@@ -25,12 +25,16 @@
 mod diagnostic;
 mod load;
 mod single_queue;
+mod strict;
 mod variant;
 
 pub use diagnostic::{
     Diagnostic, Diagnostics, SourceMap, join as join_path, suggest as closest_hint, suggest_list,
 };
-pub use load::{LoadedScenario, load_file, parse_str, parse_variant};
+pub use load::{
+    LoadedScenario, MAX_SCENARIO_BYTES, MAX_TABLE_BYTES, load_file, parse_str, parse_variant,
+    read_text,
+};
 pub use single_queue::SingleQueue;
 pub use variant::VariantInfo;
 
@@ -47,40 +51,41 @@ use crate::units::{Duration, Rate};
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Name, dates, reporting and Monte Carlo settings.
+    #[serde(deserialize_with = "strict::table")]
     pub scenario: Settings,
     /// Calendar facts shared by all channels and pools.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table")]
     pub calendar: Calendar,
     /// How uncertain the demand is.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table")]
     pub uncertainty: Uncertainty,
     /// Languages by id (absent: one language, nothing language-specific).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_map")]
     pub languages: BTreeMap<String, Language>,
     /// Interpreting services by id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_map")]
     pub interpreters: BTreeMap<String, Interpreter>,
     /// Contact channels by id: phone lines, e-mail inboxes, walk-in desks.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_map")]
     pub channels: BTreeMap<String, Channel>,
     /// Topics (inquiry types) by id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_map")]
     pub topics: BTreeMap<String, Topic>,
     /// Demand streams: which topic arrives on which channel, how many, when.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_list")]
     pub demand: Vec<Demand>,
     /// Newcomers (applicants) who each generate contacts after a delay.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_list")]
     pub newcomers: Vec<Newcomers>,
     /// Staff pools by id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_map")]
     pub pools: BTreeMap<String, Pool>,
     /// Contingency plans by id: named groups of actions switched on or off
     /// as a whole.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_map")]
     pub plans: BTreeMap<String, Plan>,
     /// Contingency actions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_list")]
     pub actions: Vec<Action>,
 }
 
@@ -175,7 +180,7 @@ pub struct Action {
     #[serde(default)]
     pub at: Option<Date>,
     /// Or decided when this condition holds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub when: Option<Condition>,
     /// Time from the decision to the effect.
     #[serde(default)]
@@ -184,7 +189,7 @@ pub struct Action {
     #[serde(default)]
     pub until: Option<Date>,
     /// Or undone when this condition holds (after the effect).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub release: Option<Condition>,
     /// Or undone this long after its effect started.
     #[serde(default)]
@@ -200,7 +205,7 @@ pub struct Action {
     #[serde(default)]
     pub to: Option<String>,
     /// Hire, redeploy: number of staff.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub count: Option<u32>,
     /// Redeploy: share of the home pool's headcount (instead of `count`).
     #[serde(default)]
@@ -224,13 +229,13 @@ pub struct Action {
     #[serde(default)]
     pub contract: Option<Duration>,
     /// Hire: cost of one staff hour on the roster.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_money")]
     pub cost_per_hour: Option<f64>,
     /// Hire: one-off cost per hire.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_money")]
     pub cost_per_hire: Option<f64>,
     /// Hire: staff who train the hires, off their own work during training.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub trainers: Option<u32>,
     /// Hire: the pool the trainers come from (default: the hires' pool).
     #[serde(default)]
@@ -242,13 +247,13 @@ pub struct Action {
     #[serde(default)]
     pub channel: Option<String>,
     /// Hours: the new hours; hire: the hires' roster (default the pool's).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub hours: Option<WeekHours>,
     /// Lines: the new number of lines.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub lines: Option<u32>,
     /// Counters: the new number of counters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub counters: Option<u32>,
     /// Deflect, model answers: the topic.
     #[serde(default)]
@@ -394,18 +399,18 @@ pub struct Channel {
     #[serde(default)]
     pub internal: bool,
     /// Opening hours per weekday; absent = always open.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub hours: Option<WeekHours>,
     /// Phone: number of trunk lines (calls in service + waiting); beyond it
     /// callers hear a busy signal. Absent = unlimited.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub lines: Option<u32>,
     /// Phone: how long a caller waits before hanging up. Absent = nobody
     /// abandons.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub patience: Option<DistSpec>,
     /// Phone: callers who call again after a busy signal or after giving up.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub redial: Option<Redial>,
     /// Service-level threshold: answered within this wait (default `"20s"`).
     #[serde(default)]
@@ -418,28 +423,28 @@ pub struct Channel {
     #[serde(default)]
     pub clock: Option<Clock>,
     /// E-mail: office hours for the business clock.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub business_hours: Option<WeekHours>,
     /// Desk: service points; at most this many visitors are served at once.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub counters: Option<u32>,
     /// Desk: what happens towards closing time.
     #[serde(default)]
     pub closing: Option<Closing>,
     /// Desk: visitors turned away who come back on a later day.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub returns: Option<Returns>,
     /// Desk: share of visitors with a booked slot.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub appointments: Option<Appointments>,
     /// Phone and desk: people who give up or are turned away and try
     /// another channel instead.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub switch: Option<Switch>,
     /// Phone: cost of one line per day; desk: cost of one counter per day
     /// (in the scenario's currency; counts the lines or counters in place,
     /// actions included).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_money")]
     pub cost_per_day: Option<f64>,
 }
 
@@ -498,7 +503,7 @@ pub struct Switch {
     #[serde(default)]
     pub after_turned_away: f64,
     /// Time until the new contact.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub delay: Option<DistSpec>,
 }
 
@@ -524,11 +529,12 @@ pub struct Interpreter {
     /// Languages it interprets.
     pub languages: Vec<String>,
     /// Sessions at once.
+    #[serde(deserialize_with = "strict::count")]
     pub capacity: u32,
     /// Handle time added when an agent works through an interpreter.
     pub extra: Duration,
     /// When it is available; absent = always.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub hours: Option<WeekHours>,
 }
 
@@ -543,10 +549,10 @@ pub struct Redial {
     #[serde(default)]
     pub after_abandon: f64,
     /// Time from the failed attempt to the next one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub delay: Option<DistSpec>,
     /// Most attempts per caller, the first included (absent = no limit).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub max_attempts: Option<u32>,
 }
 
@@ -558,6 +564,7 @@ pub struct Topic {
     #[serde(default)]
     pub description: Option<String>,
     /// Handle-time distribution per channel id.
+    #[serde(deserialize_with = "strict::table_map")]
     pub handle: BTreeMap<String, DistSpec>,
     /// Shares of the topic's contacts per channel id (sum 1), used by
     /// demand and newcomer entries that name no channel.
@@ -585,14 +592,14 @@ pub struct Demand {
     #[serde(default)]
     pub per_day: Option<f64>,
     /// Multipliers of `per_day` by weekday (default 1 each).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub weekday_factors: Option<WeekdayFactors>,
     /// 24 relative weights, hour 0 to hour 23 (contacts in closed hours are
     /// not offered and are counted as such).
     #[serde(default)]
     pub hour_weights: Option<Vec<f64>>,
     /// Extra contacts per day on top of `per_day`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_list")]
     pub surges: Vec<Surge>,
 }
 
@@ -608,12 +615,13 @@ pub struct Newcomers {
     #[serde(default)]
     pub per_day: Option<f64>,
     /// Multipliers of `per_day` by weekday.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub weekday_factors: Option<WeekdayFactors>,
     /// Extra newcomers per day.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_list")]
     pub surges: Vec<Surge>,
     /// The contacts each newcomer makes.
+    #[serde(deserialize_with = "strict::table_list")]
     pub contacts: Vec<NewcomerContact>,
 }
 
@@ -630,6 +638,7 @@ pub struct NewcomerContact {
     pub per_person: f64,
     /// Time from arrival to the contact (its day; the hour follows
     /// `hour_weights` or the channel's opening hours).
+    #[serde(deserialize_with = "strict::table")]
     pub delay: DistSpec,
     /// 24 relative weights for the hour of the day.
     #[serde(default)]
@@ -744,6 +753,7 @@ pub struct Pool {
     #[serde(default)]
     pub description: Option<String>,
     /// Staff on duty during the pool's hours.
+    #[serde(deserialize_with = "strict::count")]
     pub headcount: u32,
     /// What this pool answers, highest priority first: `"channel"` (all its
     /// topics) or `"channel:topic"`; an inner list is one priority level.
@@ -752,10 +762,10 @@ pub struct Pool {
     #[serde(default)]
     pub languages: Option<Vec<String>>,
     /// Hours on duty per weekday; absent = always.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub hours: Option<WeekHours>,
     /// Breaks: a share of the staff off duty in a daily window.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::table_list")]
     pub breaks: Vec<Break>,
     /// Share of staff absent on a day (drawn per day and replication).
     #[serde(default)]
@@ -764,7 +774,7 @@ pub struct Pool {
     #[serde(default)]
     pub speed: Option<f64>,
     /// Cost of one staff hour on duty, in the scenario's currency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::money")]
     pub cost_per_hour: f64,
     /// Whether staff (and hires) are paid on public holidays the hours their
     /// roster would have had that day, without being on duty (default
@@ -777,7 +787,7 @@ pub struct Pool {
     pub deferred_share: f64,
     /// Staff wellbeing: sustained overload raises absence and makes staff
     /// leave.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_table")]
     pub wellbeing: Option<Wellbeing>,
     /// Contract hours per person per week (default: the roster's average
     /// weekly hours); rosters longer than this are overtime.
@@ -1007,7 +1017,7 @@ pub struct DistSpec {
     #[serde(default)]
     pub max: Option<Duration>,
     /// Number of phases (erlang).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_count")]
     pub k: Option<u32>,
 }
 
@@ -1041,35 +1051,143 @@ impl Serialize for Date {
     }
 }
 
+/// The key under which the toml crate hands a date or date-time to a
+/// visitor.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+/// A TOML date-time value as written, split into its parts.
+struct WrittenDateTime<'a> {
+    text: &'a str,
+    date: &'a str,
+    /// `HH:MM[:SS[.frac]]`, if written.
+    time: Option<&'a str>,
+    /// Whether it carries a UTC offset (`Z`, `+01:00`).
+    offset: bool,
+}
+
+impl<'a> WrittenDateTime<'a> {
+    fn split(text: &'a str) -> Self {
+        let text = text.trim();
+        let (date, rest) = match text.find(['T', 't', ' ']) {
+            Some(i) => (&text[..i], Some(&text[i + 1..])),
+            None if text.contains(':') => ("", Some(text)),
+            None => (text, None),
+        };
+        let (time, offset) = match rest {
+            None => (None, false),
+            Some(r) => match r.find(['Z', 'z', '+', '-']) {
+                Some(i) => (Some(&r[..i]), true),
+                None => (Some(r), false),
+            },
+        };
+        WrittenDateTime {
+            text,
+            date,
+            time,
+            offset,
+        }
+    }
+
+    fn date<E: de::Error>(&self) -> Result<jiff::civil::Date, E> {
+        self.date.parse::<jiff::civil::Date>().map_err(|_| {
+            E::custom(format!(
+                "`{}` is not a date; expected YYYY-MM-DD",
+                self.text
+            ))
+        })
+    }
+}
+
+/// Reads a date or date-time (a TOML value or a string), handing its parts
+/// to `finish`.
+fn deserialize_datetime<'de, D, T>(
+    deserializer: D,
+    expecting: &'static str,
+    finish: fn(&WrittenDateTime<'_>) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct DateVisitor<T> {
+        expecting: &'static str,
+        finish: fn(&WrittenDateTime<'_>) -> Result<T, String>,
+    }
+    impl<'de, T> Visitor<'de> for DateVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            (self.finish)(&WrittenDateTime::split(v)).map_err(E::custom)
+        }
+        // The toml crate hands a date-time over as a one-entry map under a
+        // private key; any other table is not a date.
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let key = map.next_key::<String>()?;
+            if key.as_deref() != Some(TOML_DATETIME_KEY) {
+                return Err(de::Error::custom(format!(
+                    "expected {}, found a table",
+                    self.expecting
+                )));
+            }
+            let value: String = map.next_value()?;
+            self.visit_str(&value)
+        }
+    }
+    deserializer.deserialize_any(DateVisitor { expecting, finish })
+}
+
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DateVisitor;
-        fn parse<E: de::Error>(text: &str) -> Result<Date, E> {
-            text.trim()
-                .parse::<jiff::civil::Date>()
+        deserialize_datetime(deserializer, "a date YYYY-MM-DD", |w| {
+            if w.time.is_some() || w.offset {
+                return Err(format!(
+                    "`{}` has a time of day; this key takes a date only, YYYY-MM-DD",
+                    w.text
+                ));
+            }
+            w.date::<de::value::Error>()
                 .map(Date)
-                .map_err(|_| E::custom(format!("`{text}` is not a date; expected YYYY-MM-DD")))
-        }
-        impl<'de> Visitor<'de> for DateVisitor {
-            type Value = Date;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date YYYY-MM-DD")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-                parse(v)
-            }
-            // The toml crate hands datetimes over as a one-entry map.
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
-                let Some((_, value)) = map.next_entry::<String, String>()? else {
-                    return Err(de::Error::custom("expected a date YYYY-MM-DD"));
-                };
-                parse(&value)
-            }
-        }
-        deserializer.deserialize_any(DateVisitor)
+                .map_err(|e| e.to_string())
+        })
     }
 }
 
 fn yes() -> bool {
     true
+}
+
+/// How each table of the format is written, for messages (see
+/// [`strict::Shape`]).
+macro_rules! shapes {
+    ($($t:ty => $example:expr),* $(,)?) => {
+        $(impl strict::Shape for $t { const EXAMPLE: &'static str = $example; })*
+    };
+}
+
+shapes! {
+    Settings => "`[scenario]` with `name = \"…\"`, `start = 2022-03-07`, `days = 120`",
+    Calendar => "`[calendar]` with `holidays = [2022-04-15]`",
+    Uncertainty => "`[uncertainty]` with `level_cv = 0.2`, `daily_cv = 0.1`",
+    Language => "`[languages.uk]` with `handle_factor = 1.2`",
+    Interpreter => "`[interpreters.remote]` with `languages = [\"uk\"]`, `capacity = 4`, `extra = \"5m\"`",
+    Channel => "`[channels.hotline]` with `kind = \"phone\"`",
+    Topic => "`[topics.general]` with `handle.hotline = { dist = \"exponential\", mean = \"6m\" }`",
+    Pool => "`[pools.team]` with `headcount = 20`, `serves = [\"hotline\"]`",
+    Plan => "`[plans.surge_plan]` with `enabled = true`",
+    Demand => "`[[demand]]` with `topic = \"general\"`, `channel = \"hotline\"`, `per_day = 500`",
+    Newcomers => "`[[newcomers]]` with `per_day = 100` and `[[newcomers.contacts]]`",
+    NewcomerContact => "`[[newcomers.contacts]]` with `topic = \"general\"`, `per_person = 1.5`, `delay = { dist = \"exponential\", mean = \"3d\" }`",
+    Action => "`[[actions]]` with `id = \"temps\"`, `kind = \"hire\"`, `pool = \"team\"`, `count = 10`",
+    Surge => "`[[demand.surges]]` with `shape = \"step\"`, `start = 2022-03-14`, `peak_per_day = 400`",
+    Break => "`[[pools.team.breaks]]` with `from = \"12:00\"`, `to = \"13:00\"`, `share = 0.5`",
+    Condition => "`when = { metric = \"service_level\", channel = \"hotline\", below = 0.5 }`",
+    WeekHours => "`hours = { weekdays = \"08:00-16:00\", sat = \"09:00-12:00\" }`",
+    DistSpec => "`patience = { dist = \"exponential\", mean = \"2m\" }`",
+    Redial => "`redial = { after_busy = 0.6, after_abandon = 0.4, delay = { dist = \"exponential\", mean = \"15m\" } }`",
+    Returns => "`returns = { share = 0.5, after = \"1d\" }`",
+    Appointments => "`appointments = { share = 0.3 }`",
+    Switch => "`switch = { to = \"inbox\", after_abandon = 0.2 }`",
+    WeekdayFactors => "`weekday_factors = { mon = 1.3, fri = 0.8 }`",
+    Wellbeing => "`wellbeing = { occupancy_over = 0.9, absence_up = 0.05 }`",
 }

@@ -15,5 +15,6 @@ mod library;
 mod pay;
 mod service;
 mod snapshots;
+mod strict_input;
 mod util;
 mod validation;

@@ -11,18 +11,18 @@ use predicates::prelude::*;
 
 use super::util::tempdir;
 
-fn surgesim() -> Command {
+pub(super) fn surgesim() -> Command {
     Command::cargo_bin("surgesim").expect("binary")
 }
 
-fn write_scenario(dir: &Path, text: &str) -> PathBuf {
+pub(super) fn write_scenario(dir: &Path, text: &str) -> PathBuf {
     let p = dir.join("scenario.toml");
     std::fs::write(&p, text).unwrap();
     p
 }
 
 /// A small valid scenario that uses every part of the format.
-const BASE: &str = r#"
+pub(super) const BASE: &str = r#"
 [scenario]
 name = "validation base"
 start = 2022-03-07
@@ -111,7 +111,7 @@ deferred_share = 0.5
 "#;
 
 /// `BASE` with each `(from, to)` replaced once; `from` must occur.
-fn mutate(edits: &[(&str, &str)]) -> String {
+pub(super) fn mutate(edits: &[(&str, &str)]) -> String {
     let mut text = BASE.to_string();
     for (from, to) in edits {
         assert!(text.contains(from), "`{from}` is not in the scenario");
@@ -129,13 +129,13 @@ fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// `scenario.toml:LINE: PATH:` for the line of `needle` in `text`.
-fn at(text: &str, needle: &str, path: &str) -> String {
+pub(super) fn at(text: &str, needle: &str, path: &str) -> String {
     format!("scenario.toml:{}: {path}:", line_of(text, needle))
 }
 
 /// Runs `surgesim check` on `text`; asserts exit code 2, no panic, and that
 /// stderr contains each of `expect`; returns stderr.
-fn refused(text: &str, expect: &[&str]) -> String {
+pub(super) fn refused(text: &str, expect: &[&str]) -> String {
     let dir = tempdir();
     let p = write_scenario(dir.path(), text);
     let out = surgesim().arg("check").arg(&p).assert().code(2);
@@ -631,7 +631,7 @@ fn a_negative_cost_is_refused() {
         &text,
         &[
             &at(&text, "cost_per_hour = -3", "pools.front.cost_per_hour"),
-            "must be 0 or more (got -3)",
+            "-3 is outside the range of a cost: 0 to 10000000",
         ],
     );
 }
