@@ -54,8 +54,10 @@ pub fn compile(
     };
     let model = ck.model(sc);
     if ck.problems.is_empty()
-        && let Some(model) = model
+        && let Some(mut model) = model
     {
+        let traps = super::warnings::traps(sc, &model, source, base_dir);
+        model.warnings.extend(traps);
         return Ok(model);
     }
     let mut d = Diagnostics {

@@ -5,7 +5,7 @@
 //! be valid. Each test here failed before the fix.
 
 use super::util::tempdir;
-use super::validation::{BASE, at, mutate, refused, surgesim, write_scenario};
+use super::validation::{BASE, at, line_of, mutate, refused, surgesim, write_scenario};
 
 #[test]
 fn arrays_are_refused_where_a_table_is_expected() {
@@ -269,5 +269,79 @@ fn no_hint_lists_nothing() {
     assert!(!stderr.contains("valid here: \n"), "{stderr}");
     for line in stderr.lines() {
         assert!(line.trim_end() != "valid here:", "{stderr}");
+    }
+}
+
+/// `surgesim check` on `text`: exit 0, and the warnings it prints.
+fn warnings(text: &str) -> String {
+    let dir = tempdir();
+    let p = write_scenario(dir.path(), text);
+    let out = surgesim().arg("check").arg(&p).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn silent_traps_are_warned_about_with_their_line() {
+    assert_eq!(warnings(BASE), "", "the base scenario has no traps");
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            mutate(&[(
+                "per_day = 120\n",
+                "per_day = 120\nsurges = [{ shape = \"step\", start = 2023-01-01, peak_per_day = 50 }]\n",
+            )]),
+            "demand[0].surges[0] (line {}): this surge lies wholly outside the horizon",
+            "surges = [{ shape = \"step\"",
+        ),
+        (
+            mutate(&[("hours = { weekdays = \"08:45-16:15\" }\n", "")]),
+            "pools.front (line {}): this pool has no `hours`, so its staff are on duty (and paid) 168 hours a week, while channels `desk` and `hotline`",
+            "[pools.front]",
+        ),
+        (
+            mutate(&[(
+                "hours = { weekdays = \"09:00-16:00\" }",
+                "hours = { sat = \"09:00-16:00\" }",
+            )]),
+            "demand[0] (line {}): channel `hotline` is never open in the horizon",
+            "[[demand]]",
+        ),
+        (
+            format!(
+                "{BASE}\n[[actions]]\nid = \"late\"\nkind = \"lines\"\nchannel = \"hotline\"\nlines = 30\nat = 2022-04-01\n"
+            ),
+            "actions[0].at (line {}): action `late` is decided after the horizon ends (2022-03-10): it never fires",
+            "at = 2022-04-01",
+        ),
+        (
+            format!(
+                "{BASE}\n[[actions]]\nid = \"slow\"\nkind = \"lines\"\nchannel = \"hotline\"\nlines = 30\nat = 2022-03-08\ndelay = \"5d\"\n"
+            ),
+            "actions[0].delay (line {}): action `slow` takes effect only after the horizon ends",
+            "delay = \"5d\"",
+        ),
+        (
+            format!(
+                "{BASE}\n[[actions]]\nid = \"wrong\"\nkind = \"lines\"\nchannel = \"hotline\"\nlines = 30\nwhen = {{ metric = \"backlog\", channel = \"inbox\", above = 100 }}\n"
+            ),
+            "actions[0].when (line {}): action `wrong` is triggered by channel `inbox`, which it does not change",
+            "when = {",
+        ),
+        (
+            format!(
+                "{BASE}\n[[actions]]\nid = \"cb\"\nkind = \"callbacks\"\nchannel = \"hotline\"\nat = 2022-03-07\noffer_over = \"5m\"\naccept = 0.5\nwithin = \"4h\"\n"
+            ),
+            "actions[0].within (line {}): callbacks are promised within 4 h, but channel `hotline` is closed for up to 17 h at a time (from Mon 2022-03-07 16:00)",
+            "within = \"4h\"",
+        ),
+    ];
+    for (text, expected, needle) in cases {
+        let expected = expected.replace("{}", &line_of(&text, needle).to_string());
+        let w = warnings(&text);
+        assert!(w.contains(&expected), "expected {expected:?} in\n{w}");
     }
 }

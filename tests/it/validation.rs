@@ -121,7 +121,7 @@ pub(super) fn mutate(edits: &[(&str, &str)]) -> String {
 }
 
 /// 1-based line of the first occurrence of `needle` in `text`.
-fn line_of(text: &str, needle: &str) -> usize {
+pub(super) fn line_of(text: &str, needle: &str) -> usize {
     let at = text
         .find(needle)
         .unwrap_or_else(|| panic!("`{needle}` is not in the scenario"));
