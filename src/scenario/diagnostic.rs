@@ -254,8 +254,13 @@ impl SourceMap {
         hint: Option<String>,
     ) -> Diagnostic {
         let path = path.into();
+        // A whole section missing from the file: shown at `[scenario]`,
+        // where the file starts.
+        let line = self
+            .line_of_path(&path)
+            .or_else(|| self.line_of_path("scenario"));
         Diagnostic {
-            line: self.line_of_path(&path),
+            line,
             path,
             message: message.into(),
             hint,
