@@ -1,6 +1,8 @@
 //! What each action kind does: the checks and the [`Effect`] of a `hire`,
 //! `redeploy`, `hours`, `lines`, `counters`, `callbacks`, `support`,
-//! `open_channel`, `deflect` and `model_answers` action.
+//! `open_channel`, `deflect` and `model_answers` action. A key the kind
+//! needs is reported missing in `actions.rs`; here a missing one only
+//! leaves the effect out.
 
 use crate::model::{DAY_S, Effect, Hire, Redeploy};
 use crate::scenario::{Action, ActionKind, ChannelKind};
@@ -69,7 +71,7 @@ impl Checker<'_> {
         let pools = r.pools;
         let p = self.pool_ref(path, "pool", &a.pool, r);
         let count = a.count.unwrap_or(0);
-        if count == 0 {
+        if a.count == Some(0) {
             self.err(format!("{path}.count"), "hire at least 1 person");
         }
         let start_speed = self.start_speed(path, a.start_speed);
@@ -130,7 +132,7 @@ impl Checker<'_> {
                 None
             }
         };
-        p.map(|p| {
+        p.filter(|_| a.count.is_some()).map(|p| {
             Effect::Hire(Hire {
                 pool: p,
                 count,
@@ -159,14 +161,6 @@ impl Checker<'_> {
         let count = match (a.count, a.share, from) {
             (Some(_), Some(_), _) => {
                 self.err(path.to_string(), "give either `count` or `share`, not both");
-                None
-            }
-            (None, None, _) => {
-                self.err_hint(
-                    path.to_string(),
-                    "missing: how many move? Give `count` or `share`",
-                    "count = 5, or share = 0.25 of the home pool".into(),
-                );
                 None
             }
             (Some(n), None, Some(f)) => {
@@ -218,15 +212,9 @@ impl Checker<'_> {
             .hours
             .as_ref()
             .map(|h| self.roster(&format!("{path}.hours"), h, r.cal));
-        if hours.is_none() {
-            self.err_hint(
-                path.to_string(),
-                "missing `hours`: the new hours",
-                "e.g. hours = { weekdays = \"08:00-20:00\", sat = \"09:00-13:00\" }".into(),
-            );
-        }
         match (&a.channel, &a.pool) {
-            (Some(_), Some(_)) | (None, None) => {
+            (None, None) => None,
+            (Some(_), Some(_)) => {
                 self.err_hint(
                     path.to_string(),
                     "give exactly one of `channel` (opening hours) or `pool` (roster)",
@@ -299,9 +287,6 @@ impl Checker<'_> {
             ("counters", ChannelKind::Desk, a.counters)
         };
         let c = self.channel_ref(path, &a.channel, r);
-        if a.channel.is_none() {
-            self.err(format!("{path}.channel"), "missing: which channel?");
-        }
         if let Some(c) = c
             && channels[c].kind != want
         {
@@ -316,7 +301,8 @@ impl Checker<'_> {
             );
         }
         match value {
-            None | Some(0) => {
+            None => None,
+            Some(0) => {
                 self.err(
                     format!("{path}.{key}"),
                     format!("missing or 0: the new number of {key}"),
@@ -339,9 +325,6 @@ impl Checker<'_> {
     fn callbacks(&mut self, path: &str, a: &Action, r: &ActionRefs) -> Option<Effect> {
         let channels = r.channels;
         let c = self.channel_ref(path, &a.channel, r);
-        if a.channel.is_none() {
-            self.err(format!("{path}.channel"), "missing: which phone channel?");
-        }
         if let Some(c) = c
             && channels[c].kind != ChannelKind::Phone
         {
@@ -355,22 +338,19 @@ impl Checker<'_> {
             );
         }
         let accept = a.accept.unwrap_or(-1.0);
-        if a.accept.is_none() {
-            self.err_hint(
-                path.to_string(),
-                "missing `accept`: the share of callers offered a callback who take it",
-                "e.g. accept = 0.6".into(),
-            );
-        } else {
+        if a.accept.is_some() {
             self.share(&format!("{path}.accept"), accept);
         }
         let within_s = a.within.map_or(0.0, |d| d.secs());
-        if within_s <= 0.0 {
+        if a.within.is_some() && within_s <= 0.0 {
             self.err_hint(
                 format!("{path}.within"),
                 "missing or not above 0: the promised time to call back",
                 "e.g. within = \"4h\"".into(),
             );
+        }
+        if a.accept.is_none() || a.within.is_none() {
+            return None;
         }
         c.map(|channel| Effect::Callbacks {
             channel,
@@ -383,17 +363,8 @@ impl Checker<'_> {
     fn support(&mut self, path: &str, a: &Action, r: &ActionRefs) -> Option<Effect> {
         let pools = r.pools;
         let p = self.pool_ref(path, "pool", &a.pool, r);
-        if a.pool.is_none() {
-            self.err(format!("{path}.pool"), "missing: which pool's staff?");
-        }
         let damping = a.damping.unwrap_or(-1.0);
-        if a.damping.is_none() {
-            self.err_hint(
-                path.to_string(),
-                "missing `damping`: the share of the overload effects it removes",
-                "e.g. damping = 0.5".into(),
-            );
-        } else {
+        if a.damping.is_some() {
             self.share(&format!("{path}.damping"), damping);
         }
         if let Some(p) = p
@@ -411,22 +382,14 @@ impl Checker<'_> {
                 ),
             );
         }
-        p.map(|pool| Effect::Support { pool, damping })
+        p.filter(|_| a.damping.is_some())
+            .map(|pool| Effect::Support { pool, damping })
     }
 
     fn open_channel(&mut self, path: &str, a: &Action, r: &ActionRefs) -> Option<Effect> {
         let (channel_names, topic_names) = (&r.channel_names, r.topic_names);
         let t = self.topic_ref(path, &a.topic, r);
-        if a.topic.is_none() {
-            self.err(format!("{path}.topic"), "missing: which topic?");
-        }
         let to = self.channel_ref(path, &a.channel, r);
-        if a.channel.is_none() {
-            self.err(
-                format!("{path}.channel"),
-                "missing: the channel that opens (define it under [channels] too)",
-            );
-        }
         let from = a
             .from
             .as_ref()
@@ -438,13 +401,7 @@ impl Checker<'_> {
             );
         }
         let share = a.takes.unwrap_or(-1.0);
-        if a.takes.is_none() {
-            self.err_hint(
-                path.to_string(),
-                "missing `takes`: the share of the topic's contacts it takes over",
-                "e.g. takes = 0.6".into(),
-            );
-        } else {
+        if a.takes.is_some() {
             self.share(&format!("{path}.takes"), share);
         }
         if let (Some(t), Some(to)) = (t, to)
@@ -467,8 +424,8 @@ impl Checker<'_> {
                 ),
             );
         }
-        match (t, to) {
-            (Some(topic), Some(to)) => Some(Effect::Reroute {
+        match (t, to, a.takes) {
+            (Some(topic), Some(to), Some(_)) => Some(Effect::Reroute {
                 topic,
                 from,
                 to,
@@ -487,9 +444,6 @@ impl Checker<'_> {
         r: &ActionRefs,
     ) -> (Option<usize>, Option<usize>) {
         let t = self.topic_ref(path, &a.topic, r);
-        if a.topic.is_none() {
-            self.err(format!("{path}.topic"), "missing: which topic?");
-        }
         let c = self.channel_ref(path, &a.channel, r);
         (t, c)
     }
@@ -497,38 +451,34 @@ impl Checker<'_> {
     fn deflect(&mut self, path: &str, a: &Action, r: &ActionRefs) -> Option<Effect> {
         let (t, c) = self.topic_on_channel(path, a, r);
         let share = a.deflect.unwrap_or(-1.0);
-        if a.deflect.is_none() {
-            self.err_hint(
-                path.to_string(),
-                "missing `deflect`: the share of the topic's contacts taken away",
-                "e.g. deflect = 0.3".into(),
-            );
-        } else {
+        if a.deflect.is_some() {
             self.share(&format!("{path}.deflect"), share);
         }
-        t.map(|topic| Effect::Deflect {
-            topic,
-            channel: c,
-            share,
-            adoption_s: secs(a.adoption),
-        })
+        t.filter(|_| a.deflect.is_some())
+            .map(|topic| Effect::Deflect {
+                topic,
+                channel: c,
+                share,
+                adoption_s: secs(a.adoption),
+            })
     }
 
     fn model_answers(&mut self, path: &str, a: &Action, r: &ActionRefs) -> Option<Effect> {
         let (t, c) = self.topic_on_channel(path, a, r);
         let factor = a.factor.unwrap_or(-1.0);
-        if !(factor > 0.0 && factor.is_finite()) {
+        if a.factor.is_some() && !(factor > 0.0 && factor.is_finite()) {
             self.err_hint(
                 format!("{path}.factor"),
                 "missing or not above 0: the handle-time multiplier",
                 "e.g. factor = 0.7 (30 % shorter)".into(),
             );
         }
-        t.map(|topic| Effect::ModelAnswers {
-            topic,
-            channel: c,
-            factor,
-        })
+        t.filter(|_| a.factor.is_some())
+            .map(|topic| Effect::ModelAnswers {
+                topic,
+                channel: c,
+                factor,
+            })
     }
 }
 
