@@ -1043,3 +1043,99 @@ fn a_bad_value_for_either_of_two_keys_is_not_also_reported_missing() {
     );
     assert!(!stderr.contains("missing"), "{stderr}");
 }
+
+#[test]
+fn channel_hours_that_open_on_no_day_are_refused() {
+    // `{}` used to be read as a line that is never open ("open -0.0 h"),
+    // with an expected volume it could never receive.
+    for hours in [
+        "hours = {}",
+        "hours = { daily = \"closed\" }",
+        "hours = { weekdays = \"closed\", weekend = [] }",
+    ] {
+        let text = mutate(&[("hours = { weekdays = \"09:00-16:00\" }", hours)]);
+        refused(
+            &text,
+            &[
+                "has 1 problem:",
+                &at(&text, hours, "channels.hotline.hours"),
+                "opens on no day",
+                "e.g. hours = { weekdays = \"08:00-16:00\" }, or leave `hours` out for always open",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_roster_on_duty_on_no_day_is_refused() {
+    let text = mutate(&[("hours = { weekdays = \"08:45-16:15\" }", "hours = {}")]);
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "hours = {}", "pools.front.hours"),
+            "is on duty on no day",
+            "or leave `hours` out for on duty around the clock",
+        ],
+    );
+    // The roster of hires.
+    let text = format!(
+        "{BASE}\n[[actions]]\nid = \"a\"\nat = 2022-03-08\nkind = \"hire\"\npool = \"front\"\ncount = 2\nhours = {{ daily = \"closed\" }}\n"
+    );
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "hours = { daily", "actions[0].hours"),
+            "is on duty on no day",
+            "or leave `hours` out for the pool's roster",
+        ],
+    );
+}
+
+#[test]
+fn business_and_interpreter_hours_that_open_on_no_day_are_refused() {
+    let text = mutate(&[(
+        "business_hours = { weekdays = \"08:00-16:00\" }",
+        "business_hours = {}",
+    )]);
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(
+                &text,
+                "business_hours = {}",
+                "channels.inbox.business_hours",
+            ),
+            "opens on no day",
+            "or clock = \"calendar\"",
+        ],
+    );
+    let text = mutate(&[("hours = { weekdays = \"08:00-17:00\" }", "hours = {}")]);
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "hours = {}", "interpreters.remote.hours"),
+            "opens on no day",
+            "or leave `hours` out for always available",
+        ],
+    );
+}
+
+#[test]
+fn hours_that_do_not_parse_are_not_also_reported_as_never_open() {
+    let text = mutate(&[(
+        "hours = { weekdays = \"09:00-16:00\" }",
+        "hours = { weekdays = \"9-4\" }",
+    )]);
+    let stderr = refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "\"9-4\"", "channels.hotline.hours.weekdays"),
+        ],
+    );
+    assert!(!stderr.contains("no day"), "{stderr}");
+}

@@ -112,6 +112,30 @@ impl Checker<'_> {
         )
     }
 
+    /// Reports weekly hours that open on no day (`{}`, or every day
+    /// `"closed"`) at `path`: a channel never open, a roster never on duty.
+    /// Hours that do not parse are reported by [`Self::hours`] and
+    /// [`Self::roster`] and not again here. (An `hours` action may close a
+    /// channel or a roster for a while, so it does not call this.)
+    pub(super) fn opens_some_day(
+        &mut self,
+        path: &str,
+        week: &WeekHours,
+        message: &str,
+        instead: &str,
+    ) {
+        let mut open = false;
+        for (_, hours) in week.resolve().into_iter().flatten() {
+            match day_ranges(hours) {
+                Ok(ranges) => open |= !ranges.is_empty(),
+                Err(_) => return,
+            }
+        }
+        if !open {
+            self.err_hint(path, message, format!("e.g. {instead}"));
+        }
+    }
+
     /// Ranges per weekday (Monday first), each day's problems reported once
     /// per key.
     fn week_ranges(&mut self, path: &str, week: &WeekHours) -> [Vec<(f64, f64)>; 7] {

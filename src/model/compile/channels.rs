@@ -118,7 +118,14 @@ impl Checker<'_> {
         };
         let open = match &ch.hours {
             Some(h) if ch.kind != ChannelKind::Email => {
-                self.hours(&format!("{path}.hours"), h, cal)
+                let hpath = format!("{path}.hours");
+                self.opens_some_day(
+                    &hpath,
+                    h,
+                    "opens on no day: the channel would never take a contact",
+                    "hours = { weekdays = \"08:00-16:00\" }, or leave `hours` out for always open",
+                );
+                self.hours(&hpath, h, cal)
             }
             _ => Intervals::always(cal.horizon_s),
         };
@@ -129,7 +136,14 @@ impl Checker<'_> {
         });
         let business = match (clock, &ch.business_hours) {
             (Clock::Business, Some(h)) if ch.kind == ChannelKind::Email => {
-                let iv = self.hours(&format!("{path}.business_hours"), h, cal);
+                let hpath = format!("{path}.business_hours");
+                self.opens_some_day(
+                    &hpath,
+                    h,
+                    "opens on no day: the business clock would never run",
+                    "business_hours = { weekdays = \"08:00-17:00\" }, or clock = \"calendar\"",
+                );
+                let iv = self.hours(&hpath, h, cal);
                 let prefix = iv.prefix();
                 Some((iv, prefix))
             }

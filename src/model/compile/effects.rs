@@ -95,10 +95,16 @@ impl Checker<'_> {
                 );
             }
         }
-        let roster = a
-            .hours
-            .as_ref()
-            .map(|h| self.roster(&format!("{path}.hours"), h, r.cal));
+        let roster = a.hours.as_ref().map(|h| {
+            let hpath = format!("{path}.hours");
+            self.opens_some_day(
+                &hpath,
+                h,
+                "is on duty on no day: the hires would never work",
+                "hours = { weekdays = \"08:00-16:00\" }, or leave `hours` out for the pool's roster",
+            );
+            self.roster(&hpath, h, r.cal)
+        });
         let trainer_pool = match &a.trainers_from {
             Some(_) => self.pool_ref(path, "trainers_from", &a.trainers_from, r),
             None => p,

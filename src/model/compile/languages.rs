@@ -84,7 +84,16 @@ impl Checker<'_> {
             }
             let open = match &it.hours {
                 None => Intervals::always(cal.horizon_s),
-                Some(h) => self.hours(&format!("{path}.hours"), h, cal),
+                Some(h) => {
+                    let hpath = format!("{path}.hours");
+                    self.opens_some_day(
+                        &hpath,
+                        h,
+                        "opens on no day: the interpreter would never be available",
+                        "hours = { weekdays = \"08:00-17:00\" }, or leave `hours` out for always available",
+                    );
+                    self.hours(&hpath, h, cal)
+                }
             };
             interpreters.push(Interpreter {
                 name: name.clone(),

@@ -59,7 +59,16 @@ impl Checker<'_> {
         let routes = routes(&pairs, &speaks, refs);
         let (on_duty, holiday_roster) = match &p.hours {
             None => (Intervals::always(cal.horizon_s), Intervals::default()),
-            Some(h) => self.roster(&format!("{path}.hours"), h, cal),
+            Some(h) => {
+                let hpath = format!("{path}.hours");
+                self.opens_some_day(
+                    &hpath,
+                    h,
+                    "is on duty on no day: the pool's staff would never work",
+                    "hours = { weekdays = \"08:00-16:00\" }, or leave `hours` out for on duty around the clock",
+                );
+                self.roster(&hpath, h, cal)
+            }
         };
         let breaks = self.breaks(path, p);
         if !(0.0..1.0).contains(&p.absence) {
