@@ -666,6 +666,36 @@ at = 2022-03-14
 }
 
 #[test]
+fn an_hours_action_may_close_a_line_for_a_while() {
+    // Hours that open on no day are refused in a channel's own table, but an
+    // `hours` action may close the line from its effect until it is undone.
+    let m = with(
+        r#"
+[[actions]]
+id = "close"
+kind = "hours"
+channel = "hotline"
+hours = {}
+at = 2022-03-09
+until = 2022-03-11
+"#,
+    );
+    let h = m.channels.iter().position(|c| c.name == "hotline").unwrap();
+    let nc = m.channels.len();
+    let out = simulate(&m, 0);
+    let sum = |from: usize, to: usize, f: fn(&surgesim::engine::Counts) -> f64| -> f64 {
+        (from * 24..to * 24)
+            .map(|i| f(&out.channel_intervals[i * nc + h].counts))
+            .sum()
+    };
+    // 60 calls an hour reach the line before and after, none while closed.
+    assert!(sum(0, 2, |k| k.offered) > 2000.0);
+    assert_eq!(sum(2, 4, |k| k.offered), 0.0);
+    assert!(sum(2, 4, |k| k.closed) > 2000.0);
+    assert!(sum(4, 6, |k| k.offered) > 2000.0);
+}
+
+#[test]
 fn lines_and_counters_cost_what_is_in_place() {
     let text = BASE.replace("lines = 8\n", "lines = 8\ncost_per_day = 2.5\n");
     let m = model_from_text(&format!(

@@ -751,3 +751,391 @@ fn a_switch_to_a_channel_without_a_handle_time_is_refused() {
         ],
     );
 }
+
+/// Checks that `action` (the keys of one valid `[[actions]]` entry, one a
+/// line, added to `base`) is accepted, and that leaving out any one of the
+/// `required` keys (key, path of the problem, message, example) is refused
+/// with one problem at that path on the action's line, saying what is
+/// missing, with a hint that says what the kind needs and gives an example.
+fn refuses_each_missing_key(
+    base: &str,
+    action: &str,
+    required: &[(&str, &str, &str, &str)],
+    needs: &str,
+) {
+    let entry = |lines: &str| format!("{base}\n[[actions]]\nid = \"a\"\nat = 2022-03-08\n{lines}");
+    let dir = tempdir();
+    let valid = write_scenario(dir.path(), &entry(action));
+    surgesim().arg("check").arg(&valid).assert().success();
+    for (key, path, missing, example) in required {
+        let kept: String = action
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key} =")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_ne!(kept.len(), action.len(), "`{key}` is not in the action");
+        let text = entry(&kept);
+        refused(
+            &text,
+            &[
+                "has 1 problem:",
+                &at(&text, "[[actions]]", path),
+                missing,
+                &format!("{needs}; e.g. {example}"),
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_hire_without_pool_or_count_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"hire\"\npool = \"front\"\ncount = 3\n",
+        &[
+            (
+                "pool",
+                "actions[0].pool",
+                "missing `pool`: the pool the hires join",
+                "pool = \"back\"",
+            ),
+            (
+                "count",
+                "actions[0].count",
+                "missing `count`: how many are hired",
+                "count = 10",
+            ),
+        ],
+        "a `hire` action needs `pool` and `count`",
+    );
+}
+
+#[test]
+fn a_redeploy_without_from_to_or_count_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"redeploy\"\nfrom = \"back\"\nto = \"front\"\ncount = 1\n",
+        &[
+            (
+                "from",
+                "actions[0].from",
+                "missing `from`",
+                "from = \"back\"",
+            ),
+            ("to", "actions[0].to", "missing `to`", "to = \"front\""),
+            (
+                "count",
+                "actions[0]",
+                "missing `count` or `share`: how many move",
+                "count = 5, or share = 0.25",
+            ),
+        ],
+        "a `redeploy` action needs `from`, `to`, and `count` or `share`",
+    );
+}
+
+#[test]
+fn an_hours_action_without_hours_or_whose_hours_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"hours\"\nchannel = \"hotline\"\nhours = { weekdays = \"08:00-18:00\" }\n",
+        &[
+            (
+                "hours",
+                "actions[0].hours",
+                "missing `hours`: the new hours",
+                "hours = { weekdays =",
+            ),
+            (
+                "channel",
+                "actions[0]",
+                "missing `channel` or `pool`",
+                "channel = \"desk\" (its opening hours) or pool = \"back\" (its roster)",
+            ),
+        ],
+        "an `hours` action needs `hours`, and `channel` or `pool`",
+    );
+}
+
+#[test]
+fn a_lines_action_without_channel_or_lines_is_refused() {
+    // The example names a phone channel (the first channel is the desk).
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"lines\"\nchannel = \"hotline\"\nlines = 30\n",
+        &[
+            (
+                "channel",
+                "actions[0].channel",
+                "missing `channel`: which phone channel",
+                "channel = \"hotline\"",
+            ),
+            ("lines", "actions[0].lines", "missing `lines`", "lines = 60"),
+        ],
+        "a `lines` action needs `channel` and `lines`",
+    );
+}
+
+#[test]
+fn a_counters_action_without_channel_or_counters_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"counters\"\nchannel = \"desk\"\ncounters = 6\n",
+        &[
+            (
+                "channel",
+                "actions[0].channel",
+                "missing `channel`: which desk channel",
+                "channel = \"desk\"",
+            ),
+            (
+                "counters",
+                "actions[0].counters",
+                "missing `counters`",
+                "counters = 30",
+            ),
+        ],
+        "a `counters` action needs `channel` and `counters`",
+    );
+}
+
+#[test]
+fn a_deflect_action_without_topic_or_share_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"deflect\"\ntopic = \"permits\"\ndeflect = 0.2\n",
+        &[
+            (
+                "topic",
+                "actions[0].topic",
+                "missing `topic`",
+                "topic = \"permits\"",
+            ),
+            (
+                "deflect",
+                "actions[0].deflect",
+                "missing `deflect`",
+                "deflect = 0.3",
+            ),
+        ],
+        "a `deflect` action needs `topic` and `deflect`",
+    );
+}
+
+#[test]
+fn a_model_answers_action_without_topic_or_factor_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"model_answers\"\ntopic = \"permits\"\nfactor = 0.8\n",
+        &[
+            (
+                "topic",
+                "actions[0].topic",
+                "missing `topic`",
+                "topic = \"permits\"",
+            ),
+            (
+                "factor",
+                "actions[0].factor",
+                "missing `factor`: the handle-time multiplier",
+                "factor = 0.7",
+            ),
+        ],
+        "a `model_answers` action needs `topic` and `factor`",
+    );
+}
+
+#[test]
+fn an_open_channel_action_without_channel_topic_or_takes_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"open_channel\"\nchannel = \"inbox\"\ntopic = \"permits\"\ntakes = 0.5\n",
+        &[
+            (
+                "channel",
+                "actions[0].channel",
+                "missing `channel`: the channel that opens",
+                "channel = \"desk\"",
+            ),
+            (
+                "topic",
+                "actions[0].topic",
+                "missing `topic`",
+                "topic = \"permits\"",
+            ),
+            (
+                "takes",
+                "actions[0].takes",
+                "missing `takes`",
+                "takes = 0.6",
+            ),
+        ],
+        "an `open_channel` action needs `channel`, `topic` and `takes`",
+    );
+}
+
+#[test]
+fn a_support_action_without_pool_or_damping_is_refused() {
+    let base = mutate(&[(
+        "cost_per_hour = 30.0\n",
+        "cost_per_hour = 30.0\nwellbeing = { occupancy_over = 0.9, absence_up = 0.05, attrition_per_month = 0.03 }\n",
+    )]);
+    refuses_each_missing_key(
+        &base,
+        "kind = \"support\"\npool = \"front\"\ndamping = 0.5\n",
+        &[
+            (
+                "pool",
+                "actions[0].pool",
+                "missing `pool`: which pool's staff",
+                "pool = \"back\"",
+            ),
+            (
+                "damping",
+                "actions[0].damping",
+                "missing `damping`",
+                "damping = 0.5",
+            ),
+        ],
+        "a `support` action needs `pool` and `damping`",
+    );
+}
+
+#[test]
+fn a_callbacks_action_without_channel_accept_or_within_is_refused() {
+    refuses_each_missing_key(
+        BASE,
+        "kind = \"callbacks\"\nchannel = \"hotline\"\naccept = 0.5\nwithin = \"4h\"\n",
+        &[
+            (
+                "channel",
+                "actions[0].channel",
+                "missing `channel`: which phone channel",
+                "channel = \"hotline\"",
+            ),
+            (
+                "accept",
+                "actions[0].accept",
+                "missing `accept`",
+                "accept = 0.6",
+            ),
+            (
+                "within",
+                "actions[0].within",
+                "missing `within`: the promised time to call back",
+                "within = \"4h\"",
+            ),
+        ],
+        "a `callbacks` action needs `channel`, `accept` and `within`",
+    );
+}
+
+#[test]
+fn a_bad_value_for_either_of_two_keys_is_not_also_reported_missing() {
+    // `pool = 3` is refused for its type; that the hours action then has
+    // neither `channel` nor `pool` follows from it and is left out.
+    let text = format!(
+        "{BASE}\n[[actions]]\nid = \"a\"\nat = 2022-03-08\nkind = \"hours\"\npool = 3\nhours = {{ weekdays = \"08:00-18:00\" }}\n"
+    );
+    let stderr = refused(
+        &text,
+        &["has 1 problem:", &at(&text, "pool = 3", "actions[0].pool")],
+    );
+    assert!(!stderr.contains("missing"), "{stderr}");
+}
+
+#[test]
+fn channel_hours_that_open_on_no_day_are_refused() {
+    // `{}` used to be read as a line that is never open ("open -0.0 h"),
+    // with an expected volume it could never receive.
+    for hours in [
+        "hours = {}",
+        "hours = { daily = \"closed\" }",
+        "hours = { weekdays = \"closed\", weekend = [] }",
+    ] {
+        let text = mutate(&[("hours = { weekdays = \"09:00-16:00\" }", hours)]);
+        refused(
+            &text,
+            &[
+                "has 1 problem:",
+                &at(&text, hours, "channels.hotline.hours"),
+                "opens on no day",
+                "e.g. hours = { weekdays = \"08:00-16:00\" }, or leave `hours` out for always open",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_roster_on_duty_on_no_day_is_refused() {
+    let text = mutate(&[("hours = { weekdays = \"08:45-16:15\" }", "hours = {}")]);
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "hours = {}", "pools.front.hours"),
+            "is on duty on no day",
+            "or leave `hours` out for on duty around the clock",
+        ],
+    );
+    // The roster of hires.
+    let text = format!(
+        "{BASE}\n[[actions]]\nid = \"a\"\nat = 2022-03-08\nkind = \"hire\"\npool = \"front\"\ncount = 2\nhours = {{ daily = \"closed\" }}\n"
+    );
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "hours = { daily", "actions[0].hours"),
+            "is on duty on no day",
+            "or leave `hours` out for the pool's roster",
+        ],
+    );
+}
+
+#[test]
+fn business_and_interpreter_hours_that_open_on_no_day_are_refused() {
+    let text = mutate(&[(
+        "business_hours = { weekdays = \"08:00-16:00\" }",
+        "business_hours = {}",
+    )]);
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(
+                &text,
+                "business_hours = {}",
+                "channels.inbox.business_hours",
+            ),
+            "opens on no day",
+            "or clock = \"calendar\"",
+        ],
+    );
+    let text = mutate(&[("hours = { weekdays = \"08:00-17:00\" }", "hours = {}")]);
+    refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "hours = {}", "interpreters.remote.hours"),
+            "opens on no day",
+            "or leave `hours` out for always available",
+        ],
+    );
+}
+
+#[test]
+fn hours_that_do_not_parse_are_not_also_reported_as_never_open() {
+    let text = mutate(&[(
+        "hours = { weekdays = \"09:00-16:00\" }",
+        "hours = { weekdays = \"9-4\" }",
+    )]);
+    let stderr = refused(
+        &text,
+        &[
+            "has 1 problem:",
+            &at(&text, "\"9-4\"", "channels.hotline.hours.weekdays"),
+        ],
+    );
+    assert!(!stderr.contains("no day"), "{stderr}");
+}

@@ -1,0 +1,536 @@
+//! Demand and surges: `[[demand]]` (a constant `rate`, or a daily volume
+//! shaped by weekday factors, surges, surge tables and hour weights) and
+//! `[[newcomers]]` (people arriving who contact the agency after a delay),
+//! turned into piecewise-constant arrival rates per channel.
+
+use crate::dist::Dist;
+use crate::model::schedule::Intervals;
+use crate::model::surge::daily_volumes;
+use crate::model::{Channel, DAY_S, DemandStream, Piece};
+use crate::scenario::Scenario;
+
+use super::calendar::Calendar;
+use super::checker::Checker;
+use super::topics::Topics;
+
+/// Most contacts of one demand stream in one replication.
+const MAX_CONTACTS: f64 = 1e9;
+
+impl Checker<'_> {
+    /// Checks `[[demand]]` and `[[newcomers]]` and builds their streams.
+    pub(super) fn demands(
+        &mut self,
+        sc: &Scenario,
+        cal: &Calendar,
+        channels: &[Channel],
+        topics: &Topics,
+    ) -> Vec<DemandStream> {
+        if sc.demand.is_empty() && sc.newcomers.is_empty() {
+            self.err_hint(
+                "demand",
+                "the scenario has no demand",
+                "add a [[demand]] entry with topic, channel and rate or per_day, or a [[newcomers]] entry".into(),
+            );
+        }
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+        let horizon_s = cal.horizon_s;
+        let mut demands: Vec<DemandStream> = Vec::new();
+        for (i, d) in sc.demand.iter().enumerate() {
+            let path = format!("demand[{i}]");
+            let topic = self.resolve(&format!("{path}.topic"), "topic", &d.topic, &topics.names);
+            let daily = if d.rate.is_some() {
+                self.rate_only(&path, d)
+            } else {
+                self.daily(
+                    &path,
+                    d.rate.is_some(),
+                    d.per_day,
+                    d.weekday_factors.as_ref(),
+                    &d.surges,
+                    cal,
+                )
+            };
+            if let Some(w) = &d.hour_weights {
+                self.hour_weights(&format!("{path}.hour_weights"), w);
+            }
+            let Some(topic) = topic else { continue };
+            let Some(targets) =
+                self.targets(&path, d.channel.as_deref(), topic, topics, &channel_names)
+            else {
+                continue;
+            };
+            let Some(daily) = daily else { continue };
+            for (c, share) in targets {
+                let Some(handle) =
+                    self.handle_for(topics, &sc.topics, topic, c, &channel_names, &path)
+                else {
+                    continue;
+                };
+                let pieces = match (&daily, d.rate) {
+                    (_, Some(rate)) => {
+                        rate_pieces(rate.as_per_sec() * share, &channels[c].open, horizon_s)
+                    }
+                    (v, None) => {
+                        let scaled: Vec<f64> = v.iter().map(|x| x * share).collect();
+                        pieces_from_daily(
+                            &scaled,
+                            d.hour_weights.as_deref(),
+                            &channels[c].open,
+                            horizon_s,
+                        )
+                    }
+                };
+                demands.push(DemandStream {
+                    topic,
+                    channel: c,
+                    pieces,
+                    handle,
+                    origin: path.clone(),
+                });
+            }
+        }
+        for (i, n) in sc.newcomers.iter().enumerate() {
+            let path = format!("newcomers[{i}]");
+            let streams = self.newcomers(&path, n, sc, cal, channels, topics);
+            demands.extend(streams);
+        }
+        self.volume_limit(&demands, &channel_names, horizon_s);
+        demands
+    }
+
+    /// Checks one `[[newcomers]]` entry and builds its streams.
+    fn newcomers(
+        &mut self,
+        path: &str,
+        n: &crate::scenario::Newcomers,
+        sc: &Scenario,
+        cal: &Calendar,
+        channels: &[Channel],
+        topics: &Topics,
+    ) -> Vec<DemandStream> {
+        let mut demands = Vec::new();
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+        if n.per_day.is_none() && n.surges.is_empty() {
+            self.err_hint(
+                path.to_string(),
+                "no newcomers: give `per_day`, `surges` or both",
+                "e.g. per_day = 50 and surges = [{ shape = \"ramp_decay\", start = 2022-03-07, to_peak = \"14d\", half_life = \"30d\", peak_per_day = 900 }]".into(),
+            );
+        }
+        if n.contacts.is_empty() {
+            self.err_hint(
+                format!("{path}.contacts"),
+                "newcomers who make no contacts have no effect",
+                "e.g. contacts = [{ topic = \"protection\", per_person = 1.2, delay = { dist = \"exponential\", mean = \"5d\" } }]".into(),
+            );
+        }
+        let daily = self.daily(
+            path,
+            false,
+            Some(n.per_day.unwrap_or(0.0)),
+            n.weekday_factors.as_ref(),
+            &n.surges,
+            cal,
+        );
+        for (j, k) in n.contacts.iter().enumerate() {
+            let cpath = format!("{path}.contacts[{j}]");
+            if !(k.per_person >= 0.0 && k.per_person.is_finite()) {
+                self.err(
+                    format!("{cpath}.per_person"),
+                    format!(
+                        "must be 0 or more contacts per newcomer (got {})",
+                        k.per_person
+                    ),
+                );
+            }
+            let delay = self.dist(&format!("{cpath}.delay"), &k.delay, true);
+            if let Some(w) = &k.hour_weights {
+                self.hour_weights(&format!("{cpath}.hour_weights"), w);
+            }
+            let topic = self.resolve(&format!("{cpath}.topic"), "topic", &k.topic, &topics.names);
+            let Some(topic) = topic else { continue };
+            let Some(targets) =
+                self.targets(&cpath, k.channel.as_deref(), topic, topics, &channel_names)
+            else {
+                continue;
+            };
+            let (Some(daily), Some(delay)) = (&daily, delay) else {
+                continue;
+            };
+            let contacts = convolve_days(daily, &delay, k.per_person);
+            for (c, share) in targets {
+                let Some(handle) =
+                    self.handle_for(topics, &sc.topics, topic, c, &channel_names, &cpath)
+                else {
+                    continue;
+                };
+                let mut scaled: Vec<f64> = contacts.iter().map(|x| x * share).collect();
+                if k.hour_weights.is_none() {
+                    carry_to_open_days(&mut scaled, &channels[c].open);
+                }
+                demands.push(DemandStream {
+                    topic,
+                    channel: c,
+                    pieces: pieces_from_daily(
+                        &scaled,
+                        k.hour_weights.as_deref(),
+                        &channels[c].open,
+                        cal.horizon_s,
+                    ),
+                    handle,
+                    origin: cpath.clone(),
+                });
+            }
+        }
+        demands
+    }
+
+    /// Volumes the engine can simulate: at most a billion contacts per
+    /// stream and replication (far beyond any agency; a typo such as
+    /// `1e300/s` would otherwise run for ever).
+    fn volume_limit(&mut self, demands: &[DemandStream], channel_names: &[&str], horizon_s: f64) {
+        for d in demands {
+            let total = d.expected_between(0.0, horizon_s, horizon_s);
+            if total.is_nan() || total > MAX_CONTACTS {
+                self.err_hint(
+                    d.origin.clone(),
+                    format!(
+                        "about {total:.3e} contacts on channel `{}` over the horizon: more than the {MAX_CONTACTS:.0e} a replication can simulate",
+                        channel_names[d.channel]
+                    ),
+                    "check the rate or volume and its unit (\"22/min\", per_day = 1200)".into(),
+                );
+            }
+        }
+    }
+
+    /// The channels a demand entry's contacts go to, with shares.
+    fn targets(
+        &mut self,
+        path: &str,
+        channel: Option<&str>,
+        topic: usize,
+        topics: &Topics,
+        channel_names: &[&str],
+    ) -> Option<Vec<(usize, f64)>> {
+        match channel {
+            Some(name) => self
+                .resolve(&format!("{path}.channel"), "channel", name, channel_names)
+                .map(|c| vec![(c, 1.0)]),
+            None => match &topics.channels[topic] {
+                Some(list) => Some(list.clone()),
+                None => {
+                    let tname = topics.names.get(topic).copied().unwrap_or("");
+                    self.err_hint(
+                        format!("{path}.channel"),
+                        format!(
+                            "missing: give `channel`, or channel shares for topic `{tname}`"
+                        ),
+                        format!(
+                            "e.g. channel = \"{}\", or in [topics.{tname}]: channels = {{ {} = 1.0 }}",
+                            channel_names.first().unwrap_or(&"hotline"),
+                            channel_names.first().unwrap_or(&"hotline")
+                        ),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// Checks a demand entry with a constant `rate`; returns an empty daily
+    /// table (the rate is used directly).
+    fn rate_only(&mut self, path: &str, d: &crate::scenario::Demand) -> Option<Vec<f64>> {
+        let before = self.problems.len();
+        if d.per_day.is_some() {
+            self.err_hint(
+                path.to_string(),
+                "give either `rate` or `per_day`, not both",
+                "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume"
+                    .into(),
+            );
+        }
+        if !d.surges.is_empty() {
+            self.err_hint(
+                format!("{path}.surges"),
+                "surges add contacts per day and need a daily baseline",
+                "use per_day = N (0 for none) instead of rate".into(),
+            );
+        }
+        for (key, set) in [
+            ("weekday_factors", d.weekday_factors.is_some()),
+            ("hour_weights", d.hour_weights.is_some()),
+        ] {
+            if set {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!("`{key}` shapes a daily volume and does not apply to `rate`"),
+                    "use per_day = N instead of rate to shape demand by weekday and hour".into(),
+                );
+            }
+        }
+        (self.problems.len() == before).then(Vec::new)
+    }
+
+    /// Daily volumes over the horizon: baseline × weekday factor, plus
+    /// shaped surges (which follow the weekday factors) and tables (taken
+    /// as they are).
+    fn daily(
+        &mut self,
+        path: &str,
+        has_rate: bool,
+        per_day: Option<f64>,
+        weekday_factors: Option<&crate::scenario::WeekdayFactors>,
+        surges: &[crate::scenario::Surge],
+        cal: &Calendar,
+    ) -> Option<Vec<f64>> {
+        let days = cal.days;
+        let before = self.problems.len();
+        let Some(per_day) = per_day else {
+            if !has_rate {
+                self.err_hint(
+                    path.to_string(),
+                    "no volume: give `rate` or `per_day`",
+                    "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume".into(),
+                );
+            }
+            return None;
+        };
+        if !(per_day >= 0.0 && per_day.is_finite()) {
+            self.err(
+                format!("{path}.per_day"),
+                format!("must be 0 or more a day (got {per_day})"),
+            );
+        }
+        let factors = weekday_factors.map(|w| w.by_day());
+        if let Some(f) = &factors {
+            for (day, v) in f {
+                if !(*v >= 0.0 && v.is_finite()) {
+                    self.err(
+                        format!("{path}.weekday_factors.{day}"),
+                        format!("must be 0 or more (got {v})"),
+                    );
+                }
+            }
+        }
+        let mut shaped = vec![0.0; days as usize];
+        let mut table = vec![0.0; days as usize];
+        for (j, surge) in surges.iter().enumerate() {
+            match daily_volumes(surge, self.start_date, days, self.base_dir) {
+                Ok(v) => {
+                    let target = if surge.shape == crate::scenario::SurgeShape::Table {
+                        &mut table
+                    } else {
+                        &mut shaped
+                    };
+                    for (t, x) in target.iter_mut().zip(v) {
+                        *t += x;
+                    }
+                }
+                Err(problems) => {
+                    for (key, message, hint) in problems {
+                        let p = format!("{path}.surges[{j}].{key}");
+                        match hint {
+                            Some(h) => self.err_hint(p, message, h),
+                            None => self.err(p, message),
+                        }
+                    }
+                }
+            }
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(
+            (0..days as usize)
+                .map(|day| {
+                    let wd = (cal.first_weekday + day) % 7;
+                    (per_day + shaped[day]) * factors.map_or(1.0, |f| f[wd].1) + table[day]
+                })
+                .collect(),
+        )
+    }
+
+    fn hour_weights(&mut self, path: &str, w: &[f64]) {
+        if w.len() != 24 {
+            self.err_hint(
+                path.to_string(),
+                format!("has {} values; it needs 24 (hour 0 to hour 23)", w.len()),
+                "e.g. zeros at night and relative weights for the open hours".into(),
+            );
+        } else if w.iter().any(|x| !(*x >= 0.0 && x.is_finite())) {
+            self.err(path.to_string(), "weights must be 0 or more");
+        } else if w.iter().sum::<f64>() <= 0.0 {
+            self.err(path.to_string(), "at least one weight must be above 0");
+        }
+    }
+}
+
+/// A constant rate while `open`.
+fn rate_pieces(rate_per_s: f64, open: &Intervals, horizon_s: f64) -> Vec<Piece> {
+    let mut spans = vec![Piece {
+        start_s: 0.0,
+        rate_per_s: 0.0,
+    }];
+    for &(a, b) in open.spans() {
+        spans.push(Piece {
+            start_s: a,
+            rate_per_s,
+        });
+        spans.push(Piece {
+            start_s: b,
+            rate_per_s: 0.0,
+        });
+    }
+    normalise(spans, horizon_s)
+}
+
+/// Daily volumes spread over each day by hour weights, or evenly over the
+/// opening hours (a day with no opening hours gets its contacts spread over
+/// the whole day: they come, and are counted as not offered).
+fn pieces_from_daily(
+    volumes: &[f64],
+    hour_weights: Option<&[f64]>,
+    open: &Intervals,
+    horizon_s: f64,
+) -> Vec<Piece> {
+    let mut pieces = vec![Piece {
+        start_s: 0.0,
+        rate_per_s: 0.0,
+    }];
+    for (day, &volume) in volumes.iter().enumerate() {
+        let base = day as f64 * DAY_S;
+        match hour_weights {
+            Some(w) if w.len() == 24 => {
+                let total: f64 = w.iter().sum();
+                for (h, wh) in w.iter().enumerate() {
+                    pieces.push(Piece {
+                        start_s: base + h as f64 * 3600.0,
+                        rate_per_s: if total > 0.0 {
+                            volume * wh / total / 3600.0
+                        } else {
+                            0.0
+                        },
+                    });
+                }
+            }
+            _ => {
+                let open_s = open.overlap(base, base + DAY_S);
+                if open_s > 0.0 {
+                    pieces.push(Piece {
+                        start_s: base,
+                        rate_per_s: 0.0,
+                    });
+                    for &(a, b) in open.spans() {
+                        let (a, b) = (a.max(base), b.min(base + DAY_S));
+                        if b > a {
+                            pieces.push(Piece {
+                                start_s: a,
+                                rate_per_s: volume / open_s,
+                            });
+                            pieces.push(Piece {
+                                start_s: b,
+                                rate_per_s: 0.0,
+                            });
+                        }
+                    }
+                } else {
+                    pieces.push(Piece {
+                        start_s: base,
+                        rate_per_s: volume / DAY_S,
+                    });
+                }
+            }
+        }
+    }
+    normalise(pieces, horizon_s)
+}
+
+/// Moves the volume of days on which the channel never opens to its next
+/// open day (newcomers who need the agency wait for it to open); volume
+/// after the last open day stays where it is (counted as closed attempts).
+fn carry_to_open_days(volumes: &mut [f64], open: &Intervals) {
+    let is_open: Vec<bool> = (0..volumes.len())
+        .map(|d| open.overlap(d as f64 * DAY_S, (d + 1) as f64 * DAY_S) > 0.0)
+        .collect();
+    let mut carry = 0.0;
+    for d in 0..volumes.len() {
+        if is_open[d] {
+            volumes[d] += carry;
+            carry = 0.0;
+        } else if is_open[d..].iter().any(|&o| o) {
+            carry += volumes[d];
+            volumes[d] = 0.0;
+        }
+    }
+}
+
+/// Contacts per day made by the newcomers of each day: each newcomer
+/// (arriving uniformly within its day) makes on average `per_person`
+/// contacts, each after a delay from `delay`. The result is exact for
+/// Poisson newcomers: their contacts form a Poisson process whose daily
+/// rate is this convolution.
+fn convolve_days(newcomers: &[f64], delay: &Dist, per_person: f64) -> Vec<f64> {
+    let days = newcomers.len();
+    // q[j]: probability that a contact falls on day j after the newcomer's
+    // day, averaging the arrival time over the day (midpoint rule).
+    const STEPS: usize = 24;
+    let mut q = vec![0.0; days];
+    for (j, qj) in q.iter_mut().enumerate() {
+        let mut p = 0.0;
+        for s in 0..STEPS {
+            let u = (s as f64 + 0.5) / STEPS as f64;
+            let lo = (j as f64 - u) * DAY_S;
+            let hi = (j as f64 + 1.0 - u) * DAY_S;
+            p += delay.cdf(hi) - if lo < 0.0 { 0.0 } else { delay.cdf(lo) };
+        }
+        *qj = p / STEPS as f64;
+    }
+    let mut out = vec![0.0; days];
+    for (d, &n) in newcomers.iter().enumerate() {
+        if n == 0.0 {
+            continue;
+        }
+        for (j, &qj) in q[..days - d].iter().enumerate() {
+            out[d + j] += n * per_person * qj;
+        }
+    }
+    out
+}
+
+/// Sorts pieces by start (a later piece at the same time wins), drops
+/// pieces at or beyond the horizon and merges equal neighbours.
+fn normalise(pieces: Vec<Piece>, horizon_s: f64) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        if p.start_s >= horizon_s {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.start_s == p.start_s => last.rate_per_s = p.rate_per_s,
+            _ => out.push(p),
+        }
+    }
+    out.dedup_by(|b, a| a.rate_per_s == b.rate_per_s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{BASE, build};
+    use crate::model::DAY_S;
+
+    #[test]
+    fn daily_volume_spreads_over_opening_hours() {
+        let m = build(BASE).unwrap();
+        let d = &m.demands[0];
+        // Monday: 1200 contacts between 09:00 and 17:00.
+        assert!((d.expected_between(0.0, DAY_S, m.horizon_s) - 1200.0).abs() < 1e-6);
+        assert!(
+            (d.expected_between(9.0 * 3600.0, 17.0 * 3600.0, m.horizon_s) - 1200.0).abs() < 1e-6
+        );
+        // Week: 1200 + 4 × 800.
+        assert!((d.expected_between(0.0, m.horizon_s, m.horizon_s) - 4400.0).abs() < 1e-6);
+        assert_eq!(m.pools[0].duty_steps(m.horizon_s)[1], (8.5 * 3600.0, 10));
+    }
+}
