@@ -43,7 +43,7 @@ fn duration(flag: &str, text: &str) -> Result<Duration, CommandError> {
 }
 
 fn finite(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
+    crate::report::json_num(x)
 }
 
 /// Runs the command, printing to `out`.
