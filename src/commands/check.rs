@@ -109,7 +109,7 @@ fn per_window(
     let mut out = vec![0.0; count];
     for (i, p) in d.pieces.iter().enumerate() {
         let end = d.pieces.get(i + 1).map_or(horizon_s, |n| n.start_s);
-        if !(end > p.start_s) {
+        if end.is_nan() || p.start_s.is_nan() || end <= p.start_s {
             continue;
         }
         let lo = (p.start_s / width_s).floor().max(1.0) as usize - 1;

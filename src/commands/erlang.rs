@@ -152,10 +152,21 @@ pub fn erlang(args: &ErlangArgs, out: &mut dyn Write) -> Result<(), CommandError
             "erlang",
             std::path::Path::new("."),
         )?;
+        let threads = super::limits::threads(args.threads, u64::from(args.replications))?;
+        super::limits::check_memory(
+            &[super::limits::Planned {
+                model: &model,
+                replications: u64::from(args.replications),
+            }],
+            super::limits::workers(threads),
+            true,
+            super::limits::memory_limit(None)?,
+            "--replications",
+        )?;
         let result = run(
             &model,
             RunOptions {
-                threads: args.threads,
+                threads,
                 progress: false,
             },
         )

@@ -1,19 +1,19 @@
 //! Outputs of a run. Each format is a pure function from results to bytes
-//! (`json.rs`, `csv.rs`, `table.rs`); [`write_files`] is the one place that
-//! writes files, each whole: to a temporary file in the same folder, then
-//! renamed over the target, so an interrupted run never leaves half a file.
+//! (`json.rs`, `csv.rs`, `table.rs`, `manifest.rs`); [`folder`] is the one
+//! place that writes files, as a whole folder: into a staging folder beside
+//! the target, `manifest.json` last, then swapped into place, so that an
+//! interrupted run never leaves half a result set or a mix of two.
 
 pub mod charts;
 pub mod compare;
 pub mod csv;
+pub mod folder;
 pub mod headline;
 pub mod html;
 pub mod json;
+pub mod manifest;
 pub mod table;
 pub mod words;
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use crate::model::Model;
 use crate::runner::RunResult;
@@ -83,58 +83,6 @@ pub fn render_charts(
         });
     }
     Ok((drawn, out))
-}
-
-/// Writes named files (paths relative to `dir`, folders created), each
-/// atomically.
-pub fn write_named(
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-) -> Result<Vec<PathBuf>, std::io::Error> {
-    files
-        .iter()
-        .map(|(name, bytes)| {
-            let target = dir.join(name);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            write_atomic(&target, bytes)?;
-            Ok(target)
-        })
-        .collect()
-}
-
-/// Writes `files` into `dir` (created if missing), each atomically.
-pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, std::io::Error> {
-    std::fs::create_dir_all(dir)?;
-    files
-        .iter()
-        .map(|(name, bytes)| {
-            let target = dir.join(name);
-            write_atomic(&target, bytes)?;
-            Ok(target)
-        })
-        .collect()
-}
-
-/// Writes `bytes` to `target` through a temporary file and a rename.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// A number for CSV/text output: fixed, reproducible formatting.
