@@ -12,6 +12,8 @@ mod determinism;
 mod docs;
 mod erlang_validation;
 mod library;
+mod limits;
+mod output_folders;
 mod pay;
 mod service;
 mod snapshots;
