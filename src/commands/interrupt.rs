@@ -4,13 +4,14 @@
 //! previous results as they were. Installed by the binary only: a library
 //! user keeps its own signal handling.
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
-
 /// Starts a thread that waits for an interrupt and then cleans up and
 /// exits ([`crate::report::folder::interrupt_and_exit`]). Without it the
 /// signals keep their default action.
+#[cfg(unix)]
 pub fn handle_interrupts() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::iterator::Signals;
+
     let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new()
         .name("interrupts".into())
@@ -19,5 +20,12 @@ pub fn handle_interrupts() -> std::io::Result<()> {
                 crate::report::folder::interrupt_and_exit(128 + signal);
             }
         })?;
+    Ok(())
+}
+
+/// Elsewhere than on Unix the signals keep their default action (the next
+/// run removes what an interrupted one left).
+#[cfg(not(unix))]
+pub fn handle_interrupts() -> std::io::Result<()> {
     Ok(())
 }

@@ -326,6 +326,12 @@ impl OutputFolder {
                     .map_err(io(format!("resolve {}", parent.display())))?
                     .join(name)
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                return Err(FolderError::NotAFolder {
+                    path: show(),
+                    what: "in a path that goes through a file",
+                });
+            }
             Err(e) => return Err(io(format!("look at {}", show()))(e)),
         };
         let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
@@ -355,8 +361,9 @@ impl OutputFolder {
                 let _ = std::fs::remove_dir_all(&staging);
             }
             std::fs::create_dir(&staging).map_err(io(format!(
-                "create the staging folder {}",
-                staging.display()
+                "create the staging folder {} (the results are written beside {} and then put in its place, so its parent folder must be writable)",
+                staging.display(),
+                shown.display()
             )))?;
             active.push(staging.clone());
         }
