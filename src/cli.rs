@@ -85,12 +85,21 @@ pub struct CompareArgs {
     /// Master seed, shared by every arm [default: the base scenario's].
     #[arg(short, long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; at most 4 per core].
+    /// Results do not depend on it.
     #[arg(short = 'j', long, value_name = "T")]
     pub threads: Option<usize>,
-    /// Output folder, created if missing.
+    /// Output folder, created if missing. Written whole: a previous result
+    /// set there is replaced (a folder with other files is refused), and an
+    /// interrupted run leaves it as it was.
     #[arg(short, long, value_name = "DIR", default_value = "out/compare")]
     pub out: PathBuf,
+    /// Refuse to start a run estimated to need more memory than SIZE
+    /// (e.g. 8GB, 512MB, 16GiB) [default: 4GB, or the machine's memory if
+    /// less]. The estimate: replications × reporting intervals × series,
+    /// plus the statistics of every interval and the files.
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
     /// Run replications until the 95 % half-width of every variant's
     /// difference from the base on KPI is at most H, e.g.
     /// "hotline.service_level=0.01" or "total.total_cost=20000". KPI is
@@ -128,12 +137,21 @@ pub struct RunArgs {
     /// Master seed of all random streams [default: the scenario's `seed`].
     #[arg(short, long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
+    /// Worker threads [default: one per core; at most 4 per core].
+    /// Results do not depend on it.
     #[arg(short = 'j', long, value_name = "T")]
     pub threads: Option<usize>,
-    /// Output folder, created if missing; existing result files are replaced.
+    /// Output folder, created if missing. Written whole: a previous result
+    /// set there is replaced (a folder with other files is refused), and an
+    /// interrupted run leaves it as it was.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+    /// Refuse to start a run estimated to need more memory than SIZE
+    /// (e.g. 8GB, 512MB, 16GiB) [default: 4GB, or the machine's memory if
+    /// less]. The estimate: replications × reporting intervals × series,
+    /// plus the statistics of every interval and the files.
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
     /// Run variant NAME of the scenario ([variants.NAME]) instead of the
     /// base.
     #[arg(long, value_name = "NAME")]

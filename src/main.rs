@@ -1,6 +1,8 @@
 //! The `surgesim` binary: parse the command line, call the library, map
-//! errors to exit codes (0 ok, 1 failure, 2 bad input). A closed pipe on
-//! standard output is not an error.
+//! errors to exit codes (0 ok, 1 failure, 2 bad input; 130 / 143 after
+//! SIGINT / SIGTERM, the output folder left as it was). A closed pipe on
+//! standard output is not an error, and a closed or full standard error
+//! changes no exit code.
 
 use std::process::ExitCode;
 
@@ -18,11 +20,14 @@ fn main() -> ExitCode {
             return ExitCode::from(e.exit_code() as u8);
         }
     };
+    // Without it an interrupt still stops the run; only the clean-up of
+    // its staging folder would wait for the next run.
+    let _ = commands::handle_interrupts();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.to_string().trim_end());
+            commands::to_stderr(&format!("error: {}", e.to_string().trim_end()));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -248,3 +248,111 @@ pub fn summarise(model: &Model, records: &[RepRecord]) -> Summary {
         events: records.iter().map(|r| r.events).sum(),
     }
 }
+
+/// Memory that does not grow with the run: the program, the model, fonts
+/// and chart buffers (measured: 39 MB resident for one replication of the
+/// bundled crisis with all its outputs, of which about 30 MB are the
+/// replication, its statistics and intervals.csv).
+pub const BASE_BYTES: u64 = 32_000_000;
+
+/// Bytes of one row of intervals.csv, days.csv or weeks.csv (measured on
+/// the bundled crisis: 250 to 290 bytes a row; rounded up).
+const CSV_ROW_BYTES: u64 = 300;
+
+/// Engine state of one replication in flight apart from its interval
+/// tallies: queues, staff, calendar (measured: each extra worker thread
+/// adds about 10 MB on the bundled crisis, of which about 5 MB are its
+/// tallies and record).
+const ENGINE_BYTES: u64 = 8_000_000;
+
+/// What one model's run keeps in memory, by what it grows with; see
+/// [`Footprint::total`]. Estimated from the layout of [`RepRecord`],
+/// [`crate::engine::RepOutcome`] and [`Summary`] before anything runs, so
+/// that a run that cannot fit is refused up front rather than failing
+/// halfway.
+///
+/// Calibration (`/usr/bin/time -v`, maximum resident set size, one worker,
+/// `--format csv,json`): the bundled crisis (120 days, hourly, 112 series)
+/// grows by 1.36 MB per replication (173 MB at 100 replications, 65 MB at
+/// 20), where [`RepRecord::series`] alone is 2,880 × 112 × 4 bytes =
+/// 1.29 MB; at a 1-minute interval one replication takes 1.64 GB and three
+/// 1.84 GB, against 1.77 GB and 1.93 GB estimated here. A comparison keeps
+/// no interval series but holds about 107 KB per arm and replication for
+/// 62 KB of daily and weekly series (freed interval series leave the heap
+/// fragmented), hence the factor 2 on kept series without intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Footprint {
+    /// Kept per replication (its [`RepRecord`]), bytes.
+    pub per_replication: u64,
+    /// Per worker thread while a replication is simulated, bytes.
+    pub per_worker: u64,
+    /// The statistics across replications ([`Summary`]), bytes.
+    pub statistics: u64,
+    /// The result files held while they are written, bytes.
+    pub files: u64,
+    /// Reporting intervals of the horizon.
+    pub intervals: usize,
+    /// Series per interval ([`series_width`]).
+    pub series: usize,
+}
+
+impl Footprint {
+    /// Of a run of `model`; `keep_series` as in [`simulate_records`].
+    pub fn of(model: &Model, keep_series: bool) -> Footprint {
+        use crate::engine::{ChannelInterval, Counts, PoolTally};
+        use std::mem::size_of;
+        let nc = model.channels.len() as u64;
+        let np = model.pools.len() as u64;
+        let nt = model.topics.len() as u64;
+        let width = series_width(model) as u64;
+        let intervals = model.n_intervals as u64;
+        let (days, weeks) = if model.interval_s <= crate::model::DAY_S {
+            let d = u64::from(model.days);
+            (d, d.div_ceil(7))
+        } else {
+            (0, 0)
+        };
+        let kpis = nc * CHANNEL_KPIS.len() as u64
+            + nt * TOPIC_KPIS.len() as u64
+            + np * POOL_KPIS.len() as u64
+            + crate::kpi::TOTAL_KPIS.len() as u64;
+        // Vec headers, firings and the allocator's rounding.
+        let record_fixed = kpis * 8 + (nc + nt + np + 8) * 24 + 1024;
+        let series_bytes = intervals * width * 4;
+        let daily_bytes = (days + weeks) * width * 4;
+        let per_replication = if keep_series {
+            series_bytes + daily_bytes + record_fixed
+        } else {
+            2 * daily_bytes + record_fixed
+        };
+        let tallies = intervals
+            * (nc * size_of::<ChannelInterval>() as u64 + np * size_of::<PoolTally>() as u64)
+            + nc * nt * size_of::<Counts>() as u64;
+        // The outcome's tallies, plus the whole record built from them.
+        let per_worker = ENGINE_BYTES + tallies + series_bytes + daily_bytes + record_fixed;
+        let stat = size_of::<Stat>() as u64;
+        let kept_intervals = if keep_series { intervals } else { 0 };
+        let statistics = (kept_intervals + days + weeks) * width * stat;
+        let rows = (kept_intervals + days + weeks) * (nc + np);
+        let files = rows * CSV_ROW_BYTES;
+        Footprint {
+            per_replication,
+            per_worker,
+            statistics,
+            files,
+            intervals: model.n_intervals,
+            series: width as usize,
+        }
+    }
+
+    /// Peak bytes of `replications` replications on `workers` threads:
+    /// the fixed part, the records kept, and the larger of the simulation
+    /// (replications in flight) and the reporting (statistics and files).
+    pub fn total(&self, replications: u64, workers: usize) -> u64 {
+        let simulate = (workers as u64).saturating_mul(self.per_worker);
+        let report = self.statistics.saturating_add(self.files);
+        BASE_BYTES
+            .saturating_add(replications.saturating_mul(self.per_replication))
+            .saturating_add(simulate.max(report))
+    }
+}

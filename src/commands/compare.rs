@@ -8,10 +8,12 @@ use crate::cli::CompareArgs;
 use crate::compare::{self, Arm, RiskSettings};
 use crate::model::{Model, compile_loaded};
 use crate::report;
+use crate::report::folder::OutputFolder;
+use crate::report::manifest::{Manifest, ManifestVariant};
 use crate::runner::{progress_bar, simulate_records, with_threads};
 
 use super::run::load_scenario;
-use super::{CommandError, stdout_err};
+use super::{CommandError, limits, stdout_err};
 
 /// An arm before it has run.
 struct Plan {
@@ -115,9 +117,6 @@ fn parse_precision(spec: &str) -> Result<(String, f64), CommandError> {
 /// Runs the command; the table goes to `out`.
 pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let mut plans = plans(args)?;
-    if args.threads == Some(0) {
-        return Err(CommandError::usage("--threads", "must be at least 1"));
-    }
     for (flag, x) in [
         ("--days-below", args.days_below),
         ("--backlog-over", args.backlog_over),
@@ -151,6 +150,26 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
     } else {
         first
     };
+    // Limits before work: threads, memory, the output folder.
+    let threads = limits::threads(args.threads, u64::from(max))?;
+    let limit = limits::memory_limit(args.max_memory.as_deref())?;
+    let planned: Vec<limits::Planned> = plans
+        .iter()
+        .map(|p| limits::Planned {
+            model: &p.model,
+            replications: u64::from(max),
+        })
+        .collect();
+    let fewer = if precision.is_some() {
+        "--max-replications"
+    } else {
+        "-n"
+    };
+    limits::check_memory(&planned, limits::workers(threads), false, limit, fewer)?;
+    let (mut folder, notes) = OutputFolder::prepare(&args.out)?;
+    for n in notes {
+        super::to_stderr(&format!("note: {n}"));
+    }
     let show = !args.quiet && std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
     let mut arms: Vec<Arm> = plans
@@ -168,7 +187,7 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
     loop {
         let done = arms[0].records.len() as u64;
         let bar = progress_bar((target - done) * arms.len() as u64, show);
-        let batch: Vec<Vec<crate::kpi::RepRecord>> = with_threads(args.threads, || {
+        let batch: Vec<Vec<crate::kpi::RepRecord>> = with_threads(threads, || {
             arms.iter()
                 .map(|a| simulate_records(&a.model, done..target, &bar, false))
                 .collect()
@@ -234,6 +253,18 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
     for a in &mut arms {
         a.model.replications = a.records.len() as u32;
     }
+    let mut overflowed = Vec::new();
+    for a in &arms {
+        for k in report::non_finite_kpis(&a.model, &a.records, None) {
+            overflowed.push(format!("{} ({})", k, a.name));
+        }
+    }
+    if !overflowed.is_empty() {
+        super::to_stderr(&format!(
+            "warning: these KPIs overflowed (their values are too large to represent) and are written as empty cells and null: {}",
+            overflowed.join(", ")
+        ));
+    }
     let settings = RiskSettings {
         days_below: args.days_below,
         backlog_over: args.backlog_over,
@@ -242,11 +273,25 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
     let elapsed = started.elapsed().as_secs_f64();
     let files =
         report::compare::render(&cmp, !args.no_charts, &stop_note).map_err(CommandError::Failed)?;
-    let written =
-        report::write_named(&args.out, &files).map_err(|source| CommandError::Output {
-            what: format!("into {}", args.out.display()),
-            source,
-        })?;
+    for (name, bytes) in &files {
+        folder.write(name, bytes)?;
+    }
+    drop(files);
+    let base = &cmp.arms[0].model;
+    let mut manifest = Manifest::new(
+        "compare",
+        &base.scenario_hash,
+        base.seed,
+        cmp.replications as u32,
+    );
+    manifest.variants = cmp.arms[1..]
+        .iter()
+        .map(|a| ManifestVariant {
+            name: a.name.clone(),
+            scenario_hash: a.model.scenario_hash.clone(),
+        })
+        .collect();
+    let written = folder.finish(manifest)?;
     if !args.quiet {
         let mut text = report::compare::table(&cmp);
         if !stop_note.is_empty() {

@@ -43,7 +43,7 @@ fn duration(flag: &str, text: &str) -> Result<Duration, CommandError> {
 }
 
 fn finite(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
+    crate::report::json_num(x)
 }
 
 /// Runs the command, printing to `out`.
@@ -152,10 +152,21 @@ pub fn erlang(args: &ErlangArgs, out: &mut dyn Write) -> Result<(), CommandError
             "erlang",
             std::path::Path::new("."),
         )?;
+        let threads = super::limits::threads(args.threads, u64::from(args.replications))?;
+        super::limits::check_memory(
+            &[super::limits::Planned {
+                model: &model,
+                replications: u64::from(args.replications),
+            }],
+            super::limits::workers(threads),
+            true,
+            super::limits::memory_limit(None)?,
+            "--replications",
+        )?;
         let result = run(
             &model,
             RunOptions {
-                threads: args.threads,
+                threads,
                 progress: false,
             },
         )

@@ -6,15 +6,19 @@
 mod check;
 mod compare;
 mod erlang;
+mod interrupt;
+pub mod limits;
 mod run;
 
 pub use check::check;
 pub use compare::compare;
 pub use erlang::erlang;
+pub use interrupt::handle_interrupts;
 pub use run::{BUNDLED_SCENARIO, run};
 
-use std::io;
+use std::io::{self, Write};
 
+use crate::report::folder::FolderError;
 use crate::scenario::Diagnostics;
 
 /// What went wrong in a command.
@@ -40,6 +44,10 @@ pub enum CommandError {
         /// Cause.
         source: io::Error,
     },
+    /// The output folder cannot take the results: bad input (not a folder,
+    /// foreign files: exit code 2) or a file system failure (1).
+    #[error("--out: {0}")]
+    Folder(#[from] FolderError),
     /// Anything else (exit code 1).
     #[error("{0}")]
     Failed(String),
@@ -50,6 +58,7 @@ impl CommandError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CommandError::Scenario(_) | CommandError::Usage { .. } => 2,
+            CommandError::Folder(e) if e.is_input() => 2,
             _ => 1,
         }
     }
@@ -73,4 +82,12 @@ fn stdout_err(source: io::Error) -> CommandError {
         what: "to standard output".into(),
         source,
     }
+}
+
+/// Writes a line to standard error, ignoring failure: a closed or full
+/// standard error must not turn a result or a clean error into a panic.
+pub fn to_stderr(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+    let _ = err.flush();
 }

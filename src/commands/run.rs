@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use crate::cli::{OutputFormat, RunArgs};
 use crate::model::{Model, compile_loaded};
 use crate::report;
+use crate::report::folder::OutputFolder;
+use crate::report::manifest::{Manifest, ManifestVariant};
 use crate::runner::{RunOptions, run as run_model};
 use crate::scenario::{LoadedScenario, load_file, parse_str};
 
-use super::{CommandError, stdout_err};
+use super::{CommandError, limits, stdout_err};
 
 /// The default scenario, compiled into the binary.
 pub const BUNDLED_SCENARIO: &str = include_str!("../../scenarios/crisis.toml");
@@ -40,13 +42,10 @@ fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError
     if let Some(s) = args.seed {
         model.seed = s;
     }
-    if args.threads == Some(0) {
-        return Err(CommandError::usage("--threads", "must be at least 1"));
-    }
     Ok(())
 }
 
-/// Runs the command; the table goes to `out`.
+/// Runs the command; the table goes to `out`, notes to standard error.
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let loaded = load_scenario(args.scenario.as_ref())?;
     let mut model = match &args.variant {
@@ -57,68 +56,96 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         model.name = format!("{} — variant {v}", model.name);
     }
     apply_overrides(&mut model, args)?;
+    // Limits before work: threads, memory, the output folder.
+    let threads = limits::threads(args.threads, u64::from(model.replications))?;
+    let limit = limits::memory_limit(args.max_memory.as_deref())?;
+    limits::check_memory(
+        &[limits::Planned {
+            model: &model,
+            replications: u64::from(model.replications),
+        }],
+        limits::workers(threads),
+        true,
+        limit,
+        "-n",
+    )?;
+    let (mut folder, notes) = OutputFolder::prepare(&args.out)?;
+    for n in notes {
+        super::to_stderr(&format!("note: {n}"));
+    }
     let started = std::time::Instant::now();
     let result = run_model(
         &model,
         RunOptions {
-            threads: args.threads,
+            threads,
             progress: !args.quiet && std::io::stderr().is_terminal(),
         },
     )
     .map_err(|e| CommandError::Failed(e.to_string()))?;
     let elapsed = started.elapsed().as_secs_f64();
+    let overflowed = report::non_finite_kpis(&model, &result.records, Some(&result.summary));
+    if !overflowed.is_empty() {
+        let w = format!(
+            "these KPIs overflowed (their values are too large to represent) and are written as empty cells and null: {}",
+            overflowed.join(", ")
+        );
+        super::to_stderr(&format!("warning: {w}"));
+        model.warnings.push(w);
+    }
     let want = |f: OutputFormat| args.format.contains(&f);
-    let mut files = Vec::new();
     let render = |source| CommandError::Output {
         what: "the results".into(),
         source,
     };
+    // Each file goes to the staging folder as soon as it is drawn.
     if want(OutputFormat::Json) {
-        files.extend(report::render_json(&model, &result).map_err(render)?);
+        for (name, bytes) in report::render_json(&model, &result).map_err(render)? {
+            folder.write(name, &bytes)?;
+        }
     }
     if want(OutputFormat::Csv) {
-        files.extend(report::render_csv(&model, &result).map_err(render)?);
+        for (name, bytes) in report::render_csv(&model, &result).map_err(render)? {
+            folder.write(name, &bytes)?;
+        }
     }
     let draw = !args.no_charts && (want(OutputFormat::Charts) || want(OutputFormat::Report));
-    let (drawn, mut named) = if draw {
+    let (drawn, named) = if draw {
         report::render_charts(&model, &result, want(OutputFormat::Charts))
             .map_err(CommandError::Failed)?
     } else {
         (Vec::new(), Vec::new())
     };
     let n_charts = named.len() / 2;
-    if want(OutputFormat::Report) {
-        named.push((
-            "report.html".to_string(),
-            report::html::report(&model, &result, &drawn).map_err(CommandError::Failed)?,
-        ));
-    }
-    let mut written =
-        report::write_files(&args.out, &files).map_err(|source| CommandError::Output {
-            what: format!("into {}", args.out.display()),
-            source,
-        })?;
-    let named_files =
-        report::write_named(&args.out, &named).map_err(|source| CommandError::Output {
-            what: format!("charts into {}", args.out.display()),
-            source,
-        })?;
-    if n_charts > 0 {
-        written.push(args.out.join("charts").join(format!("({n_charts} charts)")));
+    for (name, bytes) in named {
+        folder.write(&name, &bytes)?;
     }
     if want(OutputFormat::Report) {
-        written.extend(named_files.last().cloned());
+        let html = report::html::report(&model, &result, &drawn).map_err(CommandError::Failed)?;
+        folder.write("report.html", &html)?;
     }
+    let mut manifest = Manifest::new("run", &model.scenario_hash, model.seed, model.replications);
+    if let Some(v) = &args.variant {
+        manifest.variants.push(ManifestVariant {
+            name: v.clone(),
+            scenario_hash: model.scenario_hash.clone(),
+        });
+    }
+    let files = folder.finish(manifest)?;
     if !args.quiet {
+        let charts = args.out.join("charts");
+        let mut shown: Vec<String> = files
+            .iter()
+            .filter(|p| !p.starts_with(&charts))
+            .map(|p| p.display().to_string())
+            .collect();
+        if n_charts > 0 {
+            shown.push(format!("{n_charts} charts in {}", charts.display()));
+        }
         let mut text = report::table::render(&model, &result);
         text.push_str(&format!(
             "\n{} events in {elapsed:.1} s. Wrote {}\n",
             report::table::group_thousands(result.summary.events as f64),
-            written
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            shown.join(", ")
         ));
         out.write_all(text.as_bytes()).map_err(stdout_err)?;
     }

@@ -284,7 +284,7 @@ fn targets_met(cmp: &Comparison, a: usize) -> Vec<String> {
 }
 
 fn stat_json(s: &Stat) -> Value {
-    let f = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    let f = super::json_num;
     json!({
         "mean": f(s.mean), "ci95_halfwidth": f(s.ci95), "p5": f(s.p5), "p25": f(s.p25),
         "p50": f(s.p50), "p75": f(s.p75), "p95": f(s.p95), "replications_defined": s.n,
@@ -292,7 +292,7 @@ fn stat_json(s: &Stat) -> Value {
 }
 
 fn opt(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
+    super::json_num(x)
 }
 
 /// compare.json.

@@ -9,9 +9,9 @@ use crate::model::Model;
 use crate::runner::RunResult;
 use crate::stats::Stat;
 
-/// A finite number, or null.
+/// A finite number, or null ([`super::json_num`]).
 fn val(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
+    super::json_num(x)
 }
 
 fn stat(s: &Stat) -> Value {

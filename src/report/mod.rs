@@ -1,19 +1,19 @@
 //! Outputs of a run. Each format is a pure function from results to bytes
-//! (`json.rs`, `csv.rs`, `table.rs`); [`write_files`] is the one place that
-//! writes files, each whole: to a temporary file in the same folder, then
-//! renamed over the target, so an interrupted run never leaves half a file.
+//! (`json.rs`, `csv.rs`, `table.rs`, `manifest.rs`); [`folder`] is the one
+//! place that writes files, as a whole folder: into a staging folder beside
+//! the target, `manifest.json` last, then swapped into place, so that an
+//! interrupted run never leaves half a result set or a mix of two.
 
 pub mod charts;
 pub mod compare;
 pub mod csv;
+pub mod folder;
 pub mod headline;
 pub mod html;
 pub mod json;
+pub mod manifest;
 pub mod table;
 pub mod words;
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use crate::model::Model;
 use crate::runner::RunResult;
@@ -85,67 +85,116 @@ pub fn render_charts(
     Ok((drawn, out))
 }
 
-/// Writes named files (paths relative to `dir`, folders created), each
-/// atomically.
-pub fn write_named(
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-) -> Result<Vec<PathBuf>, std::io::Error> {
-    files
-        .iter()
-        .map(|(name, bytes)| {
-            let target = dir.join(name);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            write_atomic(&target, bytes)?;
-            Ok(target)
-        })
-        .collect()
-}
-
-/// Writes `files` into `dir` (created if missing), each atomically.
-pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, std::io::Error> {
-    std::fs::create_dir_all(dir)?;
-    files
-        .iter()
-        .map(|(name, bytes)| {
-            let target = dir.join(name);
-            write_atomic(&target, bytes)?;
-            Ok(target)
-        })
-        .collect()
-}
-
-/// Writes `bytes` to `target` through a temporary file and a rename.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A number for CSV/text output: fixed, reproducible formatting; empty for
-/// undefined values.
+/// A number for CSV/text output: fixed, reproducible formatting.
+///
+/// An empty cell means the value is undefined (NaN: no call answered, no
+/// replication defined it) or not representable (±infinity, an overflow;
+/// [`non_finite_kpis`] names those so that the commands can warn). Negative
+/// zero, and anything that rounds to it at six decimals, prints as `0`.
 pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else if x == x.trunc() && x.abs() < 1e15 {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = if x == x.trunc() && x.abs() < 1e15 {
         format!("{x:.0}")
     } else {
         let s = format!("{x:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if s == "-0" { "0".to_string() } else { s }
+}
+
+/// A number for JSON: `null` when undefined or not representable (as an
+/// empty CSV cell, see [`num`]); negative zero written as `0.0`.
+pub fn json_num(x: f64) -> serde_json::Value {
+    if x.is_finite() {
+        // -0.0 + 0.0 is +0.0; every other value is unchanged.
+        serde_json::json!(x + 0.0)
+    } else {
+        serde_json::Value::Null
+    }
+}
+
+/// The KPIs whose value overflowed to ±infinity in some replication of
+/// `records` or in the statistics across replications (`summary`, when
+/// given), as `scope name.kpi`. The outputs write such values as empty
+/// cells and `null`, which would otherwise read as "undefined": the
+/// commands warn about these.
+pub fn non_finite_kpis(
+    model: &Model,
+    records: &[crate::kpi::RepRecord],
+    summary: Option<&crate::runner::Summary>,
+) -> Vec<String> {
+    use crate::kpi::{CHANNEL_KPIS, POOL_KPIS, RepRecord, TOPIC_KPIS, TOTAL_KPIS};
+    use crate::stats::Stat;
+    let stat_inf = |s: Option<&Stat>| {
+        s.is_some_and(|s| {
+            [s.mean, s.ci95, s.p5, s.p25, s.p50, s.p75, s.p95]
+                .into_iter()
+                .any(f64::is_infinite)
+        })
+    };
+    let mut out = Vec::new();
+    let mut check = |label: String, per_rep: &dyn Fn(&RepRecord) -> f64, s: Option<&Stat>| {
+        if stat_inf(s) || records.iter().any(|r| per_rep(r).is_infinite()) {
+            out.push(label);
+        }
+    };
+    for (c, ch) in model.channels.iter().enumerate() {
+        for (k, d) in CHANNEL_KPIS.iter().enumerate() {
+            let s = summary.map(|s| &s.channel_kpis[c][k]);
+            check(
+                format!("channel {}.{}", ch.name, d.key),
+                &|r| r.channel_kpis[c][k],
+                s,
+            );
+        }
+    }
+    for (t, name) in model.topics.iter().enumerate() {
+        for (k, d) in TOPIC_KPIS.iter().enumerate() {
+            let s = summary.map(|s| &s.topic_kpis[t][k]);
+            check(
+                format!("topic {name}.{}", d.key),
+                &|r| r.topic_kpis[t][k],
+                s,
+            );
+        }
+    }
+    for (p, pool) in model.pools.iter().enumerate() {
+        for (k, d) in POOL_KPIS.iter().enumerate() {
+            let s = summary.map(|s| &s.pool_kpis[p][k]);
+            check(
+                format!("pool {}.{}", pool.name, d.key),
+                &|r| r.pool_kpis[p][k],
+                s,
+            );
+        }
+    }
+    for (k, d) in TOTAL_KPIS.iter().enumerate() {
+        let s = summary.map(|s| &s.total_kpis[k]);
+        check(format!("total {}", d.key), &|r| r.total_kpis[k], s);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_never_print_negative_zero_or_infinity() {
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-1e-9), "0", "rounds to zero at six decimals");
+        assert_eq!(num(-0.4), "-0.4");
+        assert_eq!(num(-2.0), "-2");
+        assert_eq!(num(1.25), "1.25");
+        assert_eq!(num(f64::NAN), "");
+        assert_eq!(num(f64::INFINITY), "");
+        assert_eq!(num(f64::NEG_INFINITY), "");
+        let json = |x: f64| serde_json::to_string(&json_num(x)).unwrap();
+        assert_eq!(json(-0.0), "0.0");
+        assert_eq!(json(-0.5), "-0.5");
+        assert_eq!(json(f64::INFINITY), "null");
+        assert_eq!(json(f64::NAN), "null");
     }
 }

@@ -162,6 +162,7 @@ fn format_chooses_the_outputs() {
             "actions.csv",
             "days.csv",
             "intervals.csv",
+            "manifest.json",
             "replications.csv",
             "summary.csv",
             "weeks.csv"

@@ -97,6 +97,8 @@ fn run_writes_the_same_bytes_with_any_thread_count() {
         "summary.csv",
         "replications.csv",
         "intervals.csv",
+        "report.html",
+        "manifest.json",
     ] {
         assert_eq!(
             std::fs::read(a.path().join(f)).unwrap(),

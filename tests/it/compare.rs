@@ -223,6 +223,7 @@ fn compare_writes_its_files_and_is_identical_on_one_or_two_threads() {
         "compare.csv",
         "compare_risk.csv",
         "report.html",
+        "manifest.json",
     ] {
         let x = std::fs::read(a.join(f)).unwrap();
         assert!(!x.is_empty(), "{f} is empty");

@@ -1,6 +1,7 @@
 //! Same scenario and seed, same bytes, whatever the number of threads.
 
 use surgesim::commands::BUNDLED_SCENARIO;
+use surgesim::report::manifest::{Manifest, ManifestFile};
 use surgesim::report::render_all;
 use surgesim::runner::{RunOptions, run};
 
@@ -21,12 +22,23 @@ fn outputs_are_identical_on_one_or_many_threads() {
         .unwrap();
         render_all(model, &r).unwrap()
     };
+    // The manifest of the files: no time, no thread count in it.
+    let (hash, reps) = (model.scenario_hash.clone(), model.replications);
+    let manifest = |files: &[(&str, Vec<u8>)], seed: u64| {
+        let mut m = Manifest::new("run", &hash, seed, reps);
+        m.files = files.iter().map(|(n, b)| ManifestFile::of(n, b)).collect();
+        m.to_bytes()
+    };
     let one = files(&model, 1);
     for threads in [2, 5] {
         let many = files(&model, threads);
         for ((name, a), (_, b)) in one.iter().zip(&many) {
             assert!(a == b, "{name} differs between 1 and {threads} threads");
         }
+        assert!(
+            manifest(&one, model.seed) == manifest(&many, model.seed),
+            "manifest.json differs between 1 and {threads} threads"
+        );
     }
     // And a different seed really changes the results.
     model.seed += 1;
@@ -34,6 +46,11 @@ fn outputs_are_identical_on_one_or_many_threads() {
     assert_ne!(
         one[0].1, other[0].1,
         "summary.json did not change with the seed"
+    );
+    assert_ne!(
+        manifest(&one, model.seed - 1),
+        manifest(&other, model.seed),
+        "manifest.json did not change with the seed"
     );
 }
 

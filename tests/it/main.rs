@@ -13,6 +13,8 @@ mod docs;
 mod erlang_validation;
 mod fuzz;
 mod library;
+mod limits;
+mod output_folders;
 mod pay;
 mod service;
 mod snapshots;
