@@ -50,9 +50,10 @@ pub fn check_variants(loaded: &LoadedScenario) -> Result<String, CommandError> {
     }
     let mut problems: Option<crate::scenario::Diagnostics> = None;
     let _ = writeln!(s, "\nvariants (compare them with `surgesim compare`):");
+    let base = compile_loaded(loaded).ok();
     for v in &loaded.variants {
-        match compile_variant(loaded, &v.name).map(|_| ()) {
-            Ok(()) => {
+        match compile_variant(loaded, &v.name) {
+            Ok((_, vm)) => {
                 let what = if v.description.is_empty() {
                     String::new()
                 } else {
@@ -61,6 +62,29 @@ pub fn check_variants(loaded: &LoadedScenario) -> Result<String, CommandError> {
                 let _ = writeln!(s, "  {}{what}", v.name);
                 for c in &v.changes {
                     let _ = writeln!(s, "      {c}");
+                }
+                // What the changes mean once compiled: actions that take
+                // part only in the variant, or differently, and its own
+                // warnings.
+                let base_lines: Vec<String> = base
+                    .as_ref()
+                    .map(|b| b.actions.iter().map(|a| action_line(b, a)).collect())
+                    .unwrap_or_default();
+                let lines: Vec<String> = vm.actions.iter().map(|a| action_line(&vm, a)).collect();
+                for line in &lines {
+                    if !base_lines.contains(line) {
+                        let _ = writeln!(s, "      takes part: {line}");
+                    }
+                }
+                for line in &base_lines {
+                    if !lines.contains(line) {
+                        let _ = writeln!(s, "      left out: {line}");
+                    }
+                }
+                for w in &vm.warnings {
+                    if base.as_ref().is_none_or(|b| !b.warnings.contains(w)) {
+                        let _ = writeln!(s, "      warning: {w}");
+                    }
                 }
             }
             Err(d) => match &mut problems {
@@ -241,6 +265,19 @@ pub fn describe(model: &Model) -> String {
                 );
             }
         }
+        if ch.cost_per_day > 0.0 {
+            let _ = writeln!(
+                s,
+                "  cost {} {} a day per {}",
+                crate::units::trim_float(ch.cost_per_day),
+                model.currency,
+                if ch.kind == ChannelKind::Desk {
+                    "counter"
+                } else {
+                    "line"
+                }
+            );
+        }
         if let Some(sw) = &ch.switch {
             let _ = writeln!(
                 s,
@@ -400,6 +437,23 @@ pub fn describe(model: &Model) -> String {
             model.currency
         );
         let _ = writeln!(s, "  {}", holidays_line(pool, model.horizon_s));
+        if !pool.breaks.is_empty() {
+            let hm = |t: f64| {
+                format!(
+                    "{:02}:{:02}",
+                    (t / 3600.0) as u32,
+                    (t % 3600.0 / 60.0) as u32
+                )
+            };
+            let breaks: Vec<String> = pool
+                .breaks
+                .iter()
+                .map(|&(a, b, share)| {
+                    format!("{}-{} ({:.0} % of staff)", hm(a), hm(b), 100.0 * share)
+                })
+                .collect();
+            let _ = writeln!(s, "  breaks: {}", breaks.join(", "));
+        }
         let _ = writeln!(
             s,
             "  serves (priority order): {}",
@@ -431,31 +485,44 @@ pub fn describe(model: &Model) -> String {
         let _ = writeln!(s, "\ncontingency actions taking part:");
     }
     for a in &model.actions {
-        let when = match &a.fire {
-            crate::model::Fire::At(t) => format!("decided on {}", model.datetime_at(*t).date()),
-            crate::model::Fire::When(tr) => describe_trigger(model, tr),
-        };
-        let release = match &a.release {
-            None => String::new(),
-            Some(crate::model::Fire::At(t)) => {
-                format!("; undone on {}", model.datetime_at(*t).date())
-            }
-            Some(crate::model::Fire::When(tr)) => {
-                format!("; undone {}", describe_trigger(model, tr))
-            }
-        };
-        let _ = writeln!(
-            s,
-            "  {}: {}; {when}, effect after {}{release}",
-            a.id,
-            a.describe(model),
-            human_duration(a.delay_s)
-        );
+        let _ = writeln!(s, "  {}", action_line(model, a));
     }
     for w in &model.warnings {
         let _ = writeln!(s, "\nwarning: {w}");
     }
     s
+}
+
+/// An action as `check` lists it: what, when, after what delay, until when.
+fn action_line(model: &Model, a: &crate::model::Action) -> String {
+    let when = match &a.fire {
+        crate::model::Fire::At(t) => format!("decided on {}", moment(model, *t)),
+        crate::model::Fire::When(tr) => describe_trigger(model, tr),
+    };
+    let release = match &a.release {
+        None => String::new(),
+        Some(crate::model::Fire::At(t)) => format!("; undone on {}", moment(model, *t)),
+        Some(crate::model::Fire::When(tr)) => format!("; undone {}", describe_trigger(model, tr)),
+    };
+    let duration = a
+        .duration_s
+        .map_or(String::new(), |d| format!("; lasts {}", human_duration(d)));
+    format!(
+        "{}: {}; {when}, effect after {}{release}{duration}",
+        a.id,
+        a.describe(model),
+        human_duration(a.delay_s)
+    )
+}
+
+/// A moment as a date, with its time of day when it is not midnight.
+fn moment(model: &Model, t: f64) -> String {
+    let dt = model.datetime_at(t);
+    if dt.time() == jiff::civil::Time::midnight() {
+        dt.date().to_string()
+    } else {
+        dt.strftime("%Y-%m-%d %H:%M").to_string()
+    }
 }
 
 /// Whether the pool pays holidays, and how many roster hours that is.

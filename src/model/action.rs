@@ -235,28 +235,64 @@ pub struct Redeploy {
 impl Action {
     /// The effect in words, e.g. "hire 20 into phone_team".
     pub fn describe(&self, m: &super::Model) -> String {
+        let human = crate::units::human_duration;
         let pool = |p: usize| m.pools[p].name.as_str();
         let channel = |c: usize| m.channels[c].name.as_str();
         let on =
             |c: &Option<usize>| c.map_or("all channels".to_string(), |c| channel(c).to_string());
         match &self.effect {
-            Effect::Hire(h) => format!(
-                "hire {} into {} (arrive after {} d, train {} d)",
-                h.count,
-                pool(h.pool),
-                crate::units::trim_float(h.lead_s / 86_400.0),
-                crate::units::trim_float(h.training_s / 86_400.0)
-            ),
+            Effect::Hire(h) => {
+                let mut text = format!(
+                    "hire {} into {} (arrive after {} d, train {} d",
+                    h.count,
+                    pool(h.pool),
+                    crate::units::trim_float(h.lead_s / 86_400.0),
+                    crate::units::trim_float(h.training_s / 86_400.0)
+                );
+                text.push_str(&speed_words(h.start_speed, h.ramp_s));
+                if h.leave_rate > 0.0 {
+                    let per_month = 1.0 - (-h.leave_rate * 30.0 * 86_400.0).exp();
+                    text.push_str(&format!(", {:.1} % leave a month", 100.0 * per_month));
+                }
+                if let Some(c) = h.contract_s {
+                    text.push_str(&format!(", contracts of {}", human(c)));
+                }
+                text.push_str(&format!(
+                    ", cost {}/h and {} per hire",
+                    crate::units::trim_float(h.cost_per_hour),
+                    crate::units::trim_float(h.cost_per_hire)
+                ));
+                if h.roster.is_some() {
+                    text.push_str(", own roster");
+                }
+                if let Some((p, n)) = h.trainers {
+                    text.push_str(&format!(", {n} trainers from {}", pool(p)));
+                }
+                text.push(')');
+                text
+            }
             Effect::Redeploy(r) => format!(
-                "redeploy {} from {} to {}",
+                "redeploy {} from {} to {} (switch-over {}{})",
                 r.count,
                 pool(r.from),
-                pool(r.to)
+                pool(r.to),
+                human(r.switch_s),
+                speed_words(r.start_speed, r.ramp_s)
             ),
             Effect::ChannelHours { channel: c, .. } => {
                 format!("new opening hours of {}", channel(*c))
             }
-            Effect::PoolHours { pool: p, .. } => format!("new roster of {}", pool(*p)),
+            Effect::PoolHours {
+                pool: p,
+                scale,
+                cost_factor,
+                ..
+            } => format!(
+                "new roster of {} (staff on duty × {}, pay × {})",
+                pool(*p),
+                crate::units::trim_float(*scale),
+                crate::units::trim_float(*cost_factor)
+            ),
             Effect::Lines { channel: c, lines } => format!("{} lines on {}", lines, channel(*c)),
             Effect::Counters {
                 channel: c,
@@ -266,12 +302,13 @@ impl Action {
                 topic,
                 channel: c,
                 share,
-                ..
+                adoption_s,
             } => format!(
-                "online information takes {:.0} % of {} on {}",
+                "online information takes {:.0} % of {} on {} (full effect after {})",
                 100.0 * share,
                 m.topics[*topic],
-                on(c)
+                on(c),
+                human(*adoption_s)
             ),
             Effect::Callbacks {
                 channel: c,
@@ -315,4 +352,16 @@ impl Action {
             ),
         }
     }
+}
+
+/// `, start at 50 % speed, full speed after 4 w` (nothing at full speed).
+fn speed_words(start_speed: f64, ramp_s: f64) -> String {
+    if start_speed >= 1.0 && ramp_s == 0.0 {
+        return String::new();
+    }
+    format!(
+        ", start at {:.0} % speed, full speed after {}",
+        100.0 * start_speed,
+        crate::units::human_duration(ramp_s)
+    )
 }

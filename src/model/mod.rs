@@ -13,6 +13,7 @@ mod warnings;
 pub use action::{Action, Effect, Fire, Hire, Metric, Redeploy, Trigger};
 pub use compile::{compile, compile_loaded};
 pub use schedule::{Intervals, day_ranges};
+pub use surge::days_between;
 
 use crate::dist::Dist;
 

@@ -129,7 +129,7 @@ pub fn traps(sc: &Scenario, model: &Model, source: &SourceMap, base_dir: &Path) 
                 .is_none_or(|p| sc.plans.get(p).is_none_or(|p| p.enabled));
         if let Some(at) = a.at
             && in_run
-            && super::surge::days_between(model.start, at.0) >= f64::from(model.days)
+            && at.secs_after(model.start) >= model.horizon_s
         {
             warn(
                 &format!("actions[{i}].at"),

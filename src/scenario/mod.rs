@@ -36,6 +36,7 @@ pub use load::{
     read_text,
 };
 pub use single_queue::SingleQueue;
+pub use strict::{MAX_COUNT, MAX_MONEY};
 pub use variant::VariantInfo;
 
 use std::collections::BTreeMap;
@@ -176,18 +177,19 @@ pub struct Action {
     /// `false` leaves the action out (a variant can switch one action off).
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Decided on this date (00:00).
+    /// Decided on this date (00:00), or at this local date-time
+    /// (`2022-03-08T14:00:00`).
     #[serde(default)]
-    pub at: Option<Date>,
+    pub at: Option<Moment>,
     /// Or decided when this condition holds.
     #[serde(default, deserialize_with = "strict::opt_table")]
     pub when: Option<Condition>,
     /// Time from the decision to the effect.
     #[serde(default)]
     pub delay: Option<Duration>,
-    /// Undone on this date.
+    /// Undone on this date (00:00), or at this local date-time.
     #[serde(default)]
-    pub until: Option<Date>,
+    pub until: Option<Moment>,
     /// Or undone when this condition holds (after the effect).
     #[serde(default, deserialize_with = "strict::opt_table")]
     pub release: Option<Condition>,
@@ -1135,6 +1137,82 @@ where
         }
     }
     deserializer.deserialize_any(DateVisitor { expecting, finish })
+}
+
+/// A moment: a date (at 00:00) or a local date-time, written as a TOML
+/// date (`2022-03-08`), a local date-time (`2022-03-08T14:00:00`) or a
+/// string of either. A UTC offset is refused: the scenario's clock is the
+/// agency's local time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moment {
+    /// The day.
+    pub date: jiff::civil::Date,
+    /// Seconds after midnight.
+    pub time_s: f64,
+}
+
+impl Moment {
+    /// Seconds after 00:00 of `start` (negative before it).
+    pub fn secs_after(self, start: jiff::civil::Date) -> f64 {
+        crate::model::days_between(start, self.date) * 86_400.0 + self.time_s
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.time_s == 0.0 {
+            write!(f, "{}", self.date)
+        } else {
+            let s = self.time_s.round() as u32;
+            write!(
+                f,
+                "{}T{:02}:{:02}:{:02}",
+                self.date,
+                s / 3600,
+                s % 3600 / 60,
+                s % 60
+            )
+        }
+    }
+}
+
+impl Serialize for Moment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Moment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_datetime(
+            deserializer,
+            "a date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:MM:SS",
+            |w| {
+                if w.offset {
+                    return Err(format!(
+                        "`{}` has a UTC offset; the scenario runs on the agency's local clock: write it without the offset, e.g. `{}T{}`",
+                        w.text,
+                        w.date,
+                        w.time.unwrap_or("00:00:00")
+                    ));
+                }
+                let date = w.date::<de::value::Error>().map_err(|e| e.to_string())?;
+                let time_s = match w.time {
+                    None => 0.0,
+                    Some(t) => {
+                        let time: jiff::civil::Time = t.parse().map_err(|_| {
+                            format!("`{}` has no valid time of day; expected HH:MM:SS", w.text)
+                        })?;
+                        f64::from(time.hour()) * 3600.0
+                            + f64::from(time.minute()) * 60.0
+                            + f64::from(time.second())
+                            + f64::from(time.subsec_nanosecond()) * 1e-9
+                    }
+                };
+                Ok(Moment { date, time_s })
+            },
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Date {

@@ -237,7 +237,10 @@ fn verdict(parent: &Outcome, mutant: &Outcome) -> Option<String> {
                         return true;
                     };
                     !after.starts_with(':')
-                        || !after[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+                        || !after[1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_digit())
                 })
                 .collect();
             (!unlined.is_empty()).then(|| format!("a problem without a line: {unlined:?}"))

@@ -4,7 +4,7 @@
 //! keys each kind needs. What each kind does is checked in `effects.rs`,
 //! conditions in `triggers.rs`.
 
-use crate::model::{Action, Channel, DAY_S, Fire, Pool};
+use crate::model::{Action, Channel, Fire, Pool};
 use crate::scenario::{ActionKind, ChannelKind, Scenario};
 
 use super::calendar::Calendar;
@@ -71,9 +71,7 @@ impl Checker<'_> {
             self.action_keys(&path, a);
             self.required_keys(&path, a, &refs);
             let start_date = self.start_date;
-            let date_s = |d: &crate::scenario::Date| {
-                (crate::model::surge::days_between(start_date, d.0) * DAY_S).max(0.0)
-            };
+            let date_s = |d: &crate::scenario::Moment| d.secs_after(start_date).max(0.0);
             let fire = match (&a.at, &a.when) {
                 (Some(d), None) => Some(Fire::At(date_s(d))),
                 (None, Some(c)) => self
