@@ -11,9 +11,10 @@
 //!   told apart by `check`'s output: the model a planner is shown changed
 //!   too, never silently.
 //!
-//! Mutants that once failed are kept in `tests/fixtures/mutants/` and are
-//! checked on every run. `SURGESIM_FUZZ_MUTANTS=N` sets the mutants per
-//! scenario (default 400).
+//! Mutants that once failed are kept in `tests/fixtures/mutants/` (copy a
+//! new one from `target/mutants/`, where a failing run leaves them, as
+//! `PARENT--K.toml`) and are checked on every run. `SURGESIM_FUZZ_MUTANTS=N` sets the mutants per
+//! scenario (default 400) and `SURGESIM_FUZZ_SEED=S` their seed (default 12).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -277,6 +278,10 @@ fn mutants_of_the_shipped_scenarios_are_refused_clearly_or_shown() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(400);
+    let seed: u64 = std::env::var("SURGESIM_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
     let dir = tempdir();
     copy_tables(dir.path());
     let mut failures = Vec::new();
@@ -292,7 +297,7 @@ fn mutants_of_the_shipped_scenarios_are_refused_clearly_or_shown() {
             matches!(parent, Outcome::Accepted { .. }),
             "{name} itself: {parent:?}"
         );
-        let mut rng = ChaCha8Rng::seed_from_u64(12 + n as u64);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed + n as u64);
         let path = dir.path().join(format!("mutant-{name}"));
         for k in 0..per_scenario {
             let (mutant, what) = mutate(&text, &mut rng);
@@ -351,25 +356,31 @@ fn mutants_of_the_shipped_scenarios_are_refused_clearly_or_shown() {
 
 #[test]
 fn mutants_that_once_failed_stay_fixed() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mutants");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
+    // `PARENT--K.toml`: mutant K of `scenarios/PARENT.toml`, kept because it
+    // once broke a rule.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut kept: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/mutants"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    kept.sort();
+    assert!(!kept.is_empty());
     let tmp = tempdir();
     copy_tables(tmp.path());
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.extension().is_none_or(|e| e != "toml") {
-            continue;
-        }
-        let target = tmp.path().join(p.file_name().unwrap());
+    for p in kept {
+        let file = p.file_name().unwrap().to_string_lossy().into_owned();
+        let parent_name = file.split("--").next().unwrap();
+        let parent_path = tmp.path().join(format!("{parent_name}.toml"));
+        std::fs::copy(
+            root.join("scenarios").join(format!("{parent_name}.toml")),
+            &parent_path,
+        )
+        .unwrap();
+        let parent = check(&parent_path);
+        let target = tmp.path().join(&file);
         std::fs::copy(&p, &target).unwrap();
-        let outcome = check(&target);
-        let accepted = Outcome::Accepted {
-            shown: String::new(),
-            models: String::new(),
-        };
-        if let Some(broke) = verdict(&accepted, &outcome) {
+        if let Some(broke) = verdict(&parent, &check(&target)) {
             panic!("{}: {broke}", p.display());
         }
     }
