@@ -345,3 +345,37 @@ fn silent_traps_are_warned_about_with_their_line() {
         assert!(w.contains(&expected), "expected {expected:?} in\n{w}");
     }
 }
+
+#[test]
+fn an_action_is_decided_at_its_time_of_day() {
+    let action = |at: &str| {
+        format!(
+            "{BASE}\n[[actions]]\nid = \"more\"\nkind = \"lines\"\nchannel = \"hotline\"\nlines = 30\nat = {at}\nuntil = 2022-03-09T12:30:00\n"
+        )
+    };
+    let dir = tempdir();
+    let p = write_scenario(dir.path(), &action("2022-03-08T14:00:00"));
+    surgesim()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "more: 30 lines on hotline; decided on 2022-03-08 14:00, effect after 0 s; undone on 2022-03-09 12:30",
+        ));
+    let p = write_scenario(dir.path(), &action("2022-03-08"));
+    surgesim()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("decided on 2022-03-08, effect"));
+    let text = action("2022-03-08T14:00:00+01:00");
+    refused(
+        &text,
+        &[
+            &at(&text, "at = 2022-03-08T14", "actions[0].at"),
+            "has a UTC offset; the scenario runs on the agency's local clock",
+        ],
+    );
+}
