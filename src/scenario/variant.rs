@@ -86,7 +86,7 @@ pub fn list(
     };
     for (key, value) in t.iter() {
         let name = key.get_ref().to_string();
-        let path = format!("variants.{name}");
+        let path = super::diagnostic::join("variants", &name);
         let DeValue::Table(body) = value.get_ref() else {
             problems.push(diag(
                 text,
@@ -98,6 +98,7 @@ pub fn list(
             continue;
         };
         if name == "base"
+            || name.is_empty()
             || !name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -106,7 +107,7 @@ pub fn list(
                 text,
                 key.span().start,
                 &path,
-                "a variant's name uses letters, digits, `_` and `-`, and is not `base`",
+                "a variant's name is not empty, uses letters, digits, `_` and `-`, and is not `base`",
                 None,
             ));
         }

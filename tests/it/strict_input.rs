@@ -379,3 +379,15 @@ fn an_action_is_decided_at_its_time_of_day() {
         ],
     );
 }
+
+#[test]
+fn a_variant_needs_a_name() {
+    let text = format!("{BASE}\n[variants.\"\"]\npools.front.headcount = 7\n");
+    refused(
+        &text,
+        &[
+            &at(&text, "[variants.\"\"]", "variants.\"\""),
+            "a variant's name is not empty",
+        ],
+    );
+}
