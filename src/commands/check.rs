@@ -200,6 +200,43 @@ pub fn describe(model: &Model) -> String {
             100.0 * model.daily_cv
         );
     }
+    if model.languages.len() > 1 || model.languages.iter().any(|l| l.handle_factor != 1.0) {
+        let langs: Vec<String> = model
+            .languages
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} (handle times ×{})",
+                    l.name,
+                    crate::units::trim_float(l.handle_factor)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "
+languages: {}",
+            langs.join(", ")
+        );
+    }
+    for i in &model.interpreters {
+        let langs: Vec<&str> = model
+            .languages
+            .iter()
+            .zip(&i.languages)
+            .filter(|(_, on)| **on)
+            .map(|(l, _)| l.name.as_str())
+            .collect();
+        let _ = writeln!(
+            s,
+            "interpreter {}: {}; {} sessions at once, {} added to each contact; available {:.1} h in the first week",
+            i.name,
+            langs.join(", "),
+            i.capacity,
+            human_duration(i.extra_s),
+            i.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s)) / 3600.0
+        );
+    }
     for (c, ch) in model.channels.iter().enumerate() {
         let open_week = ch.open.overlap(0.0, (7.0 * DAY_S).min(model.horizon_s));
         let kind = ch.kind.word();
@@ -221,10 +258,15 @@ pub fn describe(model: &Model) -> String {
                             human_duration(p.mean())
                         )),
                     ch.redial.as_ref().map_or("none".into(), |r| format!(
-                        "{:.0} % after a busy signal, {:.0} % after giving up, after {} on average",
+                        "{:.0} % after a busy signal, {:.0} % after giving up, after {} on average, {}",
                         100.0 * r.after_busy,
                         100.0 * r.after_abandon,
-                        human_duration(r.delay.mean())
+                        human_duration(r.delay.mean()),
+                        if r.max_attempts == u32::MAX {
+                            "no limit of attempts".to_string()
+                        } else {
+                            format!("at most {} attempts", r.max_attempts)
+                        }
                     ))
                 );
             }
@@ -437,6 +479,16 @@ pub fn describe(model: &Model) -> String {
             model.currency
         );
         let _ = writeln!(s, "  {}", holidays_line(pool, model.horizon_s));
+        if let Some(w) = &pool.wellbeing {
+            let _ = writeln!(
+                s,
+                "  wellbeing: overloaded above {:.0} % occupancy over {} intervals; then absence +{:.1} points and {:.2} % of staff leave a day",
+                100.0 * w.occupancy_over,
+                w.window,
+                100.0 * w.absence_up,
+                100.0 * w.leave_per_day
+            );
+        }
         if !pool.breaks.is_empty() {
             let hm = |t: f64| {
                 format!(

@@ -279,17 +279,21 @@ impl Action {
                 human(r.switch_s),
                 speed_words(r.start_speed, r.ramp_s)
             ),
-            Effect::ChannelHours { channel: c, .. } => {
-                format!("new opening hours of {}", channel(*c))
-            }
+            Effect::ChannelHours { channel: c, open } => format!(
+                "new opening hours of {} ({:.1} h open in the horizon's first week)",
+                channel(*c),
+                open.overlap(0.0, (7.0 * 86_400.0f64).min(m.horizon_s)) / 3600.0
+            ),
             Effect::PoolHours {
                 pool: p,
+                on_duty,
                 scale,
                 cost_factor,
                 ..
             } => format!(
-                "new roster of {} (staff on duty × {}, pay × {})",
+                "new roster of {} ({:.1} h on duty in the horizon's first week, staff on duty × {}, pay × {})",
                 pool(*p),
+                on_duty.overlap(0.0, (7.0 * 86_400.0f64).min(m.horizon_s)) / 3600.0,
                 crate::units::trim_float(*scale),
                 crate::units::trim_float(*cost_factor)
             ),

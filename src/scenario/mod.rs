@@ -36,7 +36,7 @@ pub use load::{
     read_text,
 };
 pub use single_queue::SingleQueue;
-pub use strict::{MAX_COUNT, MAX_MONEY};
+pub use strict::{FACTOR_RANGE, MAX_COUNT, MAX_MONEY};
 pub use variant::VariantInfo;
 
 use std::collections::BTreeMap;
@@ -267,7 +267,7 @@ pub struct Action {
     #[serde(default)]
     pub adoption: Option<Duration>,
     /// Model answers: handle-time multiplier.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_factor")]
     pub factor: Option<f64>,
     /// Open channel: share of the topic's new contacts it takes over.
     #[serde(default)]
@@ -517,7 +517,7 @@ pub struct Language {
     #[serde(default)]
     pub description: Option<String>,
     /// Multiplier of handle times for contacts in this language (default 1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_factor")]
     pub handle_factor: Option<f64>,
 }
 
@@ -773,7 +773,7 @@ pub struct Pool {
     #[serde(default)]
     pub absence: f64,
     /// Speed factor: handle times are divided by it (default 1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::opt_factor")]
     pub speed: Option<f64>,
     /// Cost of one staff hour on duty, in the scenario's currency.
     #[serde(default, deserialize_with = "strict::money")]

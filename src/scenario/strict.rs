@@ -171,3 +171,20 @@ pub fn money<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error
 pub fn opt_money<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
     money(deserializer).map(Some)
 }
+
+/// Smallest and largest multiplier accepted (`handle_factor`, `speed`,
+/// model answers' `factor`): a hundredth to a hundred times.
+pub const FACTOR_RANGE: (f64, f64) = (0.01, 100.0);
+
+/// A multiplier within [`FACTOR_RANGE`] (for an optional key).
+pub fn opt_factor<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    let x = f64::deserialize(deserializer)?;
+    let (lo, hi) = FACTOR_RANGE;
+    if !(lo..=hi).contains(&x) {
+        return Err(de::Error::custom(format!(
+            "{} is outside the range of a multiplier: {lo} to {hi}",
+            crate::units::short_number(x)
+        )));
+    }
+    Ok(Some(x))
+}
