@@ -258,9 +258,10 @@ impl Action {
                     text.push_str(&format!(", contracts of {}", human(c)));
                 }
                 text.push_str(&format!(
-                    ", cost {}/h and {} per hire",
+                    ", cost {} {cur}/h and {} {cur} per hire",
                     crate::units::trim_float(h.cost_per_hour),
-                    crate::units::trim_float(h.cost_per_hire)
+                    crate::units::trim_float(h.cost_per_hire),
+                    cur = m.currency
                 ));
                 if h.roster.is_some() {
                     text.push_str(", own roster");

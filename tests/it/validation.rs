@@ -607,7 +607,7 @@ fn zero_speed_is_refused() {
         &text,
         &[
             &at(&text, "speed = 0", "pools.front.speed"),
-            "must be more than 0",
+            "0 is outside the range of a multiplier: 0.01 to 100",
         ],
     );
 }
