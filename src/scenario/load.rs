@@ -236,7 +236,7 @@ pub fn parse_variant(
         }
         // A value already removed (an emptied array element) or a table
         // missing a key whose bad value was removed.
-        let consequence = removed_paths.iter().any(|r| *r == path)
+        let consequence = removed_paths.contains(&path)
             || (missing_field_name(&message).is_some()
                 && (removed_paths.iter().any(|r| r.starts_with(path.as_str()))
                     || missing_field_name(&message)

@@ -257,8 +257,14 @@ fn verdict(parent: &Outcome, mutant: &Outcome) -> Option<String> {
                     .position(|(a, b)| a != b)
                     .unwrap_or(0);
                 let around = |m: &str| {
-                    let from = m.floor_char_boundary(at.saturating_sub(60));
-                    let to = m.ceil_char_boundary((at + 60).min(m.len()));
+                    let mut from = at.saturating_sub(60);
+                    while !m.is_char_boundary(from) {
+                        from -= 1;
+                    }
+                    let mut to = (at + 60).min(m.len());
+                    while !m.is_char_boundary(to) {
+                        to += 1;
+                    }
                     m[from..to].to_string()
                 };
                 Some(format!(
