@@ -1,0 +1,274 @@
+//! Counting: indices of the level integrals, per-interval tallies by
+//! arrival and by event, interval ticks and snapshots, and the
+//! replication's outcome.
+
+use super::*;
+
+impl<T: Tracer> Sim<'_, T> {
+    // Level indices.
+    #[inline]
+    pub(super) fn lvl_queue(&self, c: usize) -> usize {
+        c
+    }
+
+    #[inline]
+    pub(super) fn lvl_chan_busy(&self, c: usize) -> usize {
+        self.nc + c
+    }
+
+    #[inline]
+    pub(super) fn lvl_pool_busy(&self, p: usize) -> usize {
+        self.lvl_pool(p, staff::L_BUSY)
+    }
+
+    #[inline]
+    pub(super) fn lvl_pool_deferred(&self, p: usize) -> usize {
+        self.lvl_pool(p, staff::L_DEFERRED)
+    }
+
+    #[inline]
+    pub(super) fn lvl_interp(&self, i: usize) -> usize {
+        2 * self.nc + staff::POOL_LEVELS * self.np + i
+    }
+
+    #[inline]
+    pub(super) fn interval_of(&self, t: f64) -> u32 {
+        ((t * self.levels.inv_interval) as usize).min(self.m.n_intervals - 1) as u32
+    }
+
+    /// Applies `f` to the counts of the contact's attempt: its interval's,
+    /// and the KPI counts of its channel and topic if it arrived after
+    /// warm-up.
+    #[inline]
+    pub(super) fn tally(&mut self, idx: u32, f: impl Fn(&mut Counts)) {
+        let call = &self.calls[idx as usize];
+        let c = call.channel as usize;
+        f(&mut self.counts[call.interval as usize * self.nc + c]);
+        if call.counted {
+            f(&mut self.kpi_counts[call.class as usize]);
+        }
+    }
+
+    /// Applies `f` to the event-time counts of the contact's channel: those
+    /// of the interval holding now, and the KPI counts of its class if now
+    /// is after warm-up.
+    #[inline]
+    pub(super) fn tally_event(&mut self, idx: u32, f: impl Fn(&mut Counts)) {
+        let i = self.interval_of(self.now) as usize;
+        let call = &self.calls[idx as usize];
+        f(&mut self.counts[i * self.nc + call.channel as usize]);
+        if self.now >= self.m.warmup_s {
+            f(&mut self.kpi_counts[call.class as usize]);
+        }
+    }
+
+    /// Backlog snapshot per channel at the end of interval `i`.
+    pub(super) fn on_tick(&mut self, i: usize) {
+        self.snapshot(i);
+        if !self.acts.is_empty() {
+            self.check_triggers(i);
+        }
+        let end = (i + 1) as f64 * self.m.interval_s;
+        if (end / DAY_S).fract() == 0.0 {
+            self.wellbeing(i);
+        }
+        if i + 2 < self.m.n_intervals {
+            let t = (i + 2) as f64 * self.m.interval_s;
+            self.cal.schedule(t, Kind::Tick, (i + 1) as u32, 0);
+        }
+    }
+
+    pub(super) fn snapshot(&mut self, i: usize) {
+        let now = self.now;
+        let mut oldest = vec![f64::INFINITY; self.nc];
+        for k in 0..self.m.classes.len() {
+            if self.info[k].callback {
+                continue;
+            }
+            if let Some(a) = self.head(k) {
+                let c = self.info[k].channel as usize;
+                oldest[c] = oldest[c].min(a);
+            }
+        }
+        for (c, o) in oldest.into_iter().enumerate() {
+            let age = if o.is_finite() { now - o } else { 0.0 };
+            let ch = &self.chans[c];
+            self.snapshots[i * self.nc + c] = (f64::from(ch.queue_len), age, f64::from(ch.owed));
+        }
+    }
+
+    pub(super) fn finish(mut self) -> (RepOutcome, T) {
+        let now = self.m.horizon_s;
+        self.now = now;
+        for c in 0..self.nc {
+            let n = self.capacity_now[c];
+            self.set_capacity(c, n);
+        }
+        self.snapshot(self.m.n_intervals - 1);
+        for l in 0..self.levels.n {
+            self.levels.integrate(l, now);
+        }
+        let nc = self.nc;
+        let np = self.np;
+        let ni = self.m.interpreters.len();
+        let mut pending = vec![0.0; nc];
+        for i in 0..self.calls.len() {
+            let call = self.calls[i];
+            let c = call.channel as usize;
+            match call.state {
+                State::Waiting if self.info[call.class as usize].callback => {
+                    let late = self
+                        .callback_promise_s(c)
+                        .is_some_and(|w| now - call.arrival > w);
+                    self.tally(i as u32, |k| {
+                        k.callbacks_owed_at_end += 1.0;
+                        if late {
+                            k.callbacks_late_at_end += 1.0;
+                        }
+                    });
+                }
+                State::Waiting => {
+                    let late = self.late(c, call.arrival, now);
+                    self.tally(i as u32, |k| {
+                        k.waiting_at_end += 1.0;
+                        if late {
+                            k.waiting_late_at_end += 1.0;
+                        }
+                    });
+                }
+                State::Pending => pending[c] += 1.0,
+                _ => {}
+            }
+        }
+        let percentiles = |v: &mut Vec<(f64, f64)>| {
+            if v.is_empty() {
+                return [0.0; 4];
+            }
+            let mut cal: Vec<f64> = v.iter().map(|x| x.0).collect();
+            let mut work: Vec<f64> = v.iter().map(|x| x.1).collect();
+            cal.sort_by(f64::total_cmp);
+            work.sort_by(f64::total_cmp);
+            [
+                crate::stats::percentile_sorted(&cal, 0.9),
+                cal[cal.len() - 1],
+                crate::stats::percentile_sorted(&work, 0.9),
+                work[work.len() - 1],
+            ]
+        };
+        let callback_stats: Vec<[f64; 4]> =
+            self.callback_waits.iter_mut().map(percentiles).collect();
+        let lv = &self.levels;
+        let channels = (0..nc)
+            .map(|c| {
+                let mut counts = Counts::default();
+                for (k, class) in self.m.classes.iter().enumerate() {
+                    if class.channel == c {
+                        counts.add(&self.kpi_counts[k]);
+                    }
+                }
+                counts.deflected = self.deflected_kpi[c];
+                let [
+                    callback_wait_p90_s,
+                    callback_wait_max_s,
+                    callback_working_p90_s,
+                    callback_working_max_s,
+                ] = callback_stats[c];
+                ChannelTotals {
+                    counts,
+                    queue_area: lv.kpi_area[c],
+                    busy_area: lv.kpi_area[nc + c],
+                    max_queue: self.max_queue[c],
+                    max_wait_s: self.max_wait[c],
+                    callback_wait_p90_s,
+                    callback_wait_max_s,
+                    callback_working_p90_s,
+                    callback_working_max_s,
+                    redial_pending_at_end: pending[c],
+                    capacity_cost: self.capacity_area[c] * self.m.channels[c].cost_per_day / DAY_S,
+                }
+            })
+            .collect();
+        let pl =
+            |area: &[f64], p: usize, which: usize| area[2 * nc + p * staff::POOL_LEVELS + which];
+        let tally = |area: &[f64], p: usize, counts: &PoolTally, one_off: f64| {
+            let cost_rate_area = pl(area, p, staff::L_COST);
+            PoolTally {
+                on_duty_area: pl(area, p, staff::L_ON_DUTY),
+                busy_area: pl(area, p, staff::L_BUSY),
+                deferred_area: pl(area, p, staff::L_DEFERRED),
+                handled: counts.handled,
+                interpreted: counts.interpreted,
+                own_area: pl(area, p, staff::L_OWN),
+                redeployed_area: pl(area, p, staff::L_REDEPLOYED),
+                hired_area: pl(area, p, staff::L_HIRED),
+                training_area: pl(area, p, staff::L_TRAINING),
+                paid_area: pl(area, p, staff::L_PAID),
+                rostered_s: pl(area, p, staff::L_ROSTERED),
+                overloaded_days: counts.overloaded_days,
+                leavers: counts.leavers,
+                cost: cost_rate_area / 3600.0 + one_off,
+                hiring_cost: one_off,
+            }
+        };
+        let warm_interval = self.interval_of(self.m.warmup_s) as usize;
+        let pools = (0..np)
+            .map(|p| {
+                let one_off: f64 = (warm_interval..self.m.n_intervals)
+                    .map(|i| self.one_off[i * np + p])
+                    .sum();
+                let mut counts = self.pool_kpi[p];
+                for i in warm_interval..self.m.n_intervals {
+                    counts.overloaded_days += self.pool_counts[i * np + p].overloaded_days;
+                    counts.leavers += self.pool_counts[i * np + p].leavers;
+                }
+                tally(&lv.kpi_area, p, &counts, one_off)
+            })
+            .collect();
+        let interpreter_busy_area = (0..ni)
+            .map(|i| lv.kpi_area[2 * nc + staff::POOL_LEVELS * np + i])
+            .collect();
+        let mut channel_intervals = Vec::with_capacity(self.m.n_intervals * nc);
+        let mut pool_intervals = Vec::with_capacity(self.m.n_intervals * np);
+        for i in 0..self.m.n_intervals {
+            let area = &lv.area[i * lv.n..(i + 1) * lv.n];
+            for p in 0..np {
+                let pc = self.pool_counts[i * np + p];
+                pool_intervals.push(tally(area, p, &pc, self.one_off[i * np + p]));
+            }
+            for c in 0..nc {
+                let on_duty_area = self.m.channels[c]
+                    .pools
+                    .iter()
+                    .map(|&p| pl(area, p, staff::L_ON_DUTY))
+                    .sum();
+                let (backlog_end, oldest_age_end_s, callbacks_owed_end) =
+                    self.snapshots[i * nc + c];
+                channel_intervals.push(ChannelInterval {
+                    counts: self.counts[i * nc + c],
+                    queue_area: area[c],
+                    busy_area: area[nc + c],
+                    on_duty_area,
+                    backlog_end,
+                    callbacks_owed_end,
+                    oldest_age_end_s,
+                });
+            }
+        }
+        let mut topic_counts = vec![Counts::default(); nc * self.nt];
+        for (k, class) in self.m.classes.iter().enumerate() {
+            topic_counts[class.channel * self.nt + class.topic].add(&self.kpi_counts[k]);
+        }
+        let outcome = RepOutcome {
+            replication: self.replication,
+            channels,
+            topic_counts,
+            pools,
+            interpreter_busy_area,
+            channel_intervals,
+            pool_intervals,
+            firings: std::mem::take(&mut self.firings),
+            events: self.events,
+        };
+        (outcome, self.tracer)
+    }
+}
