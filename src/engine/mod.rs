@@ -25,6 +25,17 @@
 //! events are cancelled lazily: a contact that was answered ignores its
 //! abandonment event, and queue entries of contacts that left are skipped
 //! when they reach the head.
+//!
+//! Where each mechanism lives: `mod.rs` holds the state and the event loop
+//! that dispatches ([`Sim`]'s `run`); [`calendar`] the future events;
+//! `arrivals.rs` arrival streams and first offers; `routing.rs` offers,
+//! service and what a freed agent takes next; `hours.rs` opening hours,
+//! desks and their gate, interpreters, lines and counters; `callbacks.rs`
+//! callback offers and owed callbacks; `retries.rs` abandonment, busy
+//! signals, redials, returns and switching; `staff.rs` rosters, breaks,
+//! absence, hires and redeployments; `actions.rs` triggers and effects;
+//! `tallies.rs` per-interval counts, level integrals and the outcome;
+//! `outcome.rs` the outcome's types.
 
 mod actions;
 mod arrivals;
