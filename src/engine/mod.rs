@@ -27,7 +27,7 @@
 //! when they reach the head.
 //!
 //! Where each mechanism lives: `mod.rs` holds the state and the event loop
-//! that dispatches ([`Sim`]'s `run`); [`calendar`] the future events;
+//! that dispatches (`Sim::run`); `calendar.rs` the future events;
 //! `arrivals.rs` arrival streams and first offers; `routing.rs` offers,
 //! service and what a freed agent takes next; `hours.rs` opening hours,
 //! desks and their gate, interpreters, lines and counters; `callbacks.rs`
