@@ -12,6 +12,7 @@ mod determinism;
 mod docs;
 mod erlang_validation;
 mod fuzz;
+mod golden;
 mod library;
 mod limits;
 mod output_folders;
