@@ -233,7 +233,7 @@ fn erlang_exact_and_simulated_agree() {
         .stdout
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    // Exact Erlang A values for this queue (see src/analytic.rs tests).
+    // Exact Erlang A values for this queue (see the src/analytic/ tests).
     assert!((v["exact"]["p_abandon"].as_f64().unwrap() - 0.103_395_8).abs() < 1e-6);
     assert!((v["exact"]["asa_s"].as_f64().unwrap() - 18.647_43).abs() < 1e-4);
     for key in [
