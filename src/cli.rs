@@ -173,6 +173,10 @@ pub struct RunArgs {
     /// No progress bar and no table, only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print the wall-clock time of each phase (load, simulate, summarise,
+    /// files, charts, report, finish) on standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// An output kind of `run`.

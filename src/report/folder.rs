@@ -386,7 +386,9 @@ impl OutputFolder {
     }
 
     /// Writes file `name` (a `/`-separated path within the folder) into the
-    /// staging folder and records it for the manifest.
+    /// staging folder and records it for the manifest. It reaches the disk
+    /// in [`Self::finish`], which syncs every file (in parallel) before the
+    /// folder takes its place.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
         let path = self.staging.join(name);
         let active = unfinished();
@@ -403,9 +405,7 @@ impl OutputFolder {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            let mut f = std::fs::File::create(&path)?;
-            f.write_all(bytes)?;
-            f.sync_all()
+            std::fs::File::create(&path)?.write_all(bytes)
         })();
         drop(active);
         result.map_err(io(format!("write {}", path.display())))?;
@@ -417,6 +417,15 @@ impl OutputFolder {
     /// the staging folder into place. Returns the target path of every file
     /// in the order written, under the name the user gave.
     pub fn finish(mut self, mut manifest: Manifest) -> Result<Vec<PathBuf>, FolderError> {
+        use rayon::prelude::*;
+        // Every file on disk before the manifest says the folder is whole;
+        // side by side, as each sync mostly waits for the disk.
+        self.files.par_iter().try_for_each(|f| {
+            let path = self.staging.join(&f.path);
+            std::fs::File::open(&path)
+                .and_then(|file| file.sync_all())
+                .map_err(io(format!("write {}", path.display())))
+        })?;
         manifest.files = self.files.clone();
         let bytes = manifest.to_bytes();
         let path = self.staging.join(manifest::FILE_NAME);

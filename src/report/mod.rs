@@ -34,15 +34,22 @@ pub fn render_json(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>,
 }
 
 /// The CSV files of a run.
+/// Rendered in parallel, returned in this order.
 pub fn render_csv(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, std::io::Error> {
-    Ok(vec![
-        ("summary.csv", csv::summary(model, result)?),
-        ("replications.csv", csv::replications(model, result)?),
-        ("intervals.csv", csv::intervals(model, result)?),
-        ("days.csv", csv::days(model, result)?),
-        ("weeks.csv", csv::weeks(model, result)?),
-        ("actions.csv", csv::actions(model, result)?),
-    ])
+    use rayon::prelude::*;
+    type Render = fn(&Model, &RunResult) -> Result<Vec<u8>, std::io::Error>;
+    let files: [(&'static str, Render); 6] = [
+        ("summary.csv", csv::summary),
+        ("replications.csv", csv::replications),
+        ("intervals.csv", csv::intervals),
+        ("days.csv", csv::days),
+        ("weeks.csv", csv::weeks),
+        ("actions.csv", csv::actions),
+    ];
+    files
+        .par_iter()
+        .map(|&(name, f)| Ok((name, f(model, result)?)))
+        .collect()
 }
 
 /// A chart drawn as SVG, for the report.
@@ -65,22 +72,36 @@ pub fn render_charts(
     result: &RunResult,
     files: bool,
 ) -> Result<(Vec<DrawnChart>, Vec<(String, Vec<u8>)>), String> {
-    let mut drawn = Vec::new();
+    use rayon::prelude::*;
+    // Each chart is drawn on its own (SVG and PNG side by side); the
+    // results keep the list's order.
+    let each: Vec<(DrawnChart, Option<[(String, Vec<u8>); 2]>)> = charts::charts(model, result)
+        .into_par_iter()
+        .map(|c| {
+            let (svg, png) = rayon::join(
+                || charts::svg(model, &c.chart),
+                || files.then(|| charts::png(model, &c.chart)).transpose(),
+            );
+            let svg = svg?;
+            let files = png?.map(|png| {
+                [
+                    (format!("charts/{}.svg", c.name), svg.clone().into_bytes()),
+                    (format!("charts/{}.png", c.name), png),
+                ]
+            });
+            let drawn = DrawnChart {
+                section: c.section,
+                name: c.name,
+                svg,
+            };
+            Ok((drawn, files))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut drawn = Vec::with_capacity(each.len());
     let mut out = Vec::new();
-    for c in charts::charts(model, result) {
-        let svg = charts::svg(model, &c.chart)?;
-        if files {
-            out.push((format!("charts/{}.svg", c.name), svg.clone().into_bytes()));
-            out.push((
-                format!("charts/{}.png", c.name),
-                charts::png(model, &c.chart)?,
-            ));
-        }
-        drawn.push(DrawnChart {
-            section: c.section,
-            name: c.name,
-            svg,
-        });
+    for (d, f) in each {
+        drawn.push(d);
+        out.extend(f.into_iter().flatten());
     }
     Ok((drawn, out))
 }
