@@ -6,14 +6,20 @@
 //! 22/min, handle 5 min and patience 3 min (both exponential), unlimited
 //! lines; and the same without abandonment. One thread; the engine's time
 //! includes building its random streams and all its statistics.
+//!
+//! A last line prices the whole service: the engine's CPU per offered
+//! contact (every attempt on every channel) on the bundled 120-day crisis,
+//! as a ratio to its CPU per call on the M/M/100+M queue, alternating in
+//! the same way (target: at most 3).
 
 mod minimal_sim;
 
 use std::hint::black_box;
 
+use surgesim::commands::BUNDLED_SCENARIO;
 use surgesim::engine::simulate;
-use surgesim::model::{Model, compile};
-use surgesim::scenario::{SingleQueue, SourceMap};
+use surgesim::model::{Model, compile, compile_loaded};
+use surgesim::scenario::{SingleQueue, SourceMap, parse_str};
 use surgesim::units::{Duration, Rate};
 
 const ROUNDS: usize = 9;
@@ -98,5 +104,37 @@ fn main() {
     }
     println!(
         "ratio = median over rounds of (engine ns/call ÷ minimal ns/call); targets: at most 1.0 with abandonment, 1.2 without"
+    );
+    crisis(rounds, &model(Some("3m")));
+}
+
+/// The bundled crisis's CPU per offered contact against the single queue's
+/// per call, alternating.
+fn crisis(rounds: usize, queue: &Model) {
+    let loaded = parse_str(BUNDLED_SCENARIO, "bundled", ".".into()).expect("bundled scenario");
+    let crisis = compile_loaded(&loaded).expect("bundled model");
+    let mut per_contact = Vec::new();
+    let mut ratios = Vec::new();
+    for r in 0..rounds {
+        let t = cpu_s();
+        let out = black_box(simulate(queue, r as u64));
+        let q = (cpu_s() - t) * 1e9 / out.channels[0].counts.offered;
+        let t = cpu_s();
+        let out = black_box(simulate(&crisis, r as u64));
+        let contacts: f64 = out.channels.iter().map(|c| c.counts.offered).sum();
+        let c = (cpu_s() - t) * 1e9 / contacts;
+        per_contact.push(c);
+        ratios.push(c / q);
+    }
+    println!(
+        "{:<28} {:>14} {:>14.0} {:>8.2} {:>16.0}",
+        "bundled crisis, per contact",
+        "",
+        median(per_contact.clone()),
+        median(ratios),
+        1e9 / median(per_contact)
+    );
+    println!(
+        "crisis ratio = median of (crisis ns per offered contact ÷ M/M/100+M ns per call); target at most 3"
     );
 }
