@@ -39,13 +39,15 @@ const ENGINE_BYTES: u64 = 8_000_000;
 ///
 /// Calibration (`/usr/bin/time -v`, maximum resident set size, two
 /// workers, all outputs): the bundled crisis (120 days, hourly, 112
-/// series, 1.35 MB of series per replication) peaks at 312 MB for 100
-/// replications, 489 MB for 1,000 and 5,000 and 10,000 replications
-/// alike (estimated here: 290 MB, 520 MB); before the store it grew by
-/// 1.36 MB per replication. At a 1-minute interval one replication took
-/// 1.64 GB and three 1.84 GB (mostly the statistics of every interval and
-/// intervals.csv). A comparison keeps no interval series but holds about
-/// 107 KB per arm and replication for 62 KB of daily and weekly series
+/// series, 1.35 MB of series per replication) peaks at 272 MB for 100
+/// replications (in memory), 410 MB for 1,000, 5,000 and 10,000 alike
+/// (spilled: the peak is when the store reaches its budget, with a chunk
+/// in flight), estimated here at 320 MB, 444 MB, 460 MB and 479 MB
+/// (MB = 10⁶ bytes); before the store it grew by 1.35 MB per replication. At a 1-minute interval one
+/// replication took 1.64 GB and three 1.84 GB before the store, against
+/// 1.8 GB and 1.9 GB estimated here (mostly the statistics of every
+/// interval and intervals.csv). A comparison keeps no interval series but
+/// holds about 107 KB per arm and replication for 62 KB of daily and weekly series
 /// (freed interval series leave the heap fragmented), hence the factor 2
 /// on kept series without intervals.
 ///
