@@ -148,8 +148,10 @@ pub struct RunArgs {
     pub out: PathBuf,
     /// Refuse to start a run estimated to need more memory than SIZE
     /// (e.g. 8GB, 512MB, 16GiB) [default: 4GB, or the machine's memory if
-    /// less]. The estimate: replications × reporting intervals × series,
-    /// plus the statistics of every interval and the files.
+    /// less]. The estimate: the KPIs of every replication, their series
+    /// held in memory (at most 256 MB; beyond, they go to a temporary
+    /// file) and one chunk of them in flight, plus the statistics of every
+    /// interval and the files.
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
     /// Run variant NAME of the scenario ([variants.NAME]) instead of the

@@ -79,10 +79,23 @@ impl Stat {
 /// The 97.5 % quantile of Student's t with `df` degrees of freedom (the
 /// factor of a two-sided 95 % interval).
 pub fn t_quantile_975(df: usize) -> f64 {
-    match StudentsT::new(0.0, 1.0, df as f64) {
+    // The summary asks for the same one hundreds of thousands of times (a
+    // column per interval and series, nearly all with every replication):
+    // the last one asked for on this thread is kept.
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(usize, f64)>> = const { std::cell::Cell::new(None) };
+    }
+    if let Some((d, t)) = LAST.get()
+        && d == df
+    {
+        return t;
+    }
+    let t = match StudentsT::new(0.0, 1.0, df as f64) {
         Ok(t) => t.inverse_cdf(0.975),
         Err(_) => f64::NAN,
-    }
+    };
+    LAST.set(Some((df, t)));
+    t
 }
 
 /// Percentile `q` (0–1) of sorted values, interpolating linearly between

@@ -168,6 +168,7 @@ pub fn erlang(args: &ErlangArgs, out: &mut dyn Write) -> Result<(), CommandError
             RunOptions {
                 threads,
                 progress: false,
+                ..RunOptions::default()
             },
         )
         .map_err(|e| CommandError::Failed(e.to_string()))?;

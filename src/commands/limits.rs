@@ -151,19 +151,26 @@ pub fn check_memory(
         .iter()
         .map(|p| Footprint::of(p.model, keep_series))
         .collect();
-    let kept: u64 = planned
+    // Each arm keeps its records; the replications in flight are those
+    // of one arm at a time.
+    let parts: Vec<crate::runner::Parts> = planned
         .iter()
         .zip(&prints)
-        .map(|(p, f)| p.replications.saturating_mul(f.per_replication))
-        .fold(0, u64::saturating_add);
-    let in_flight = prints.iter().map(|f| f.per_worker).max().unwrap_or(0);
-    let report: u64 = prints
-        .iter()
-        .map(|f| f.statistics.saturating_add(f.files))
-        .fold(0, u64::saturating_add);
-    let total = crate::runner::BASE_BYTES
-        .saturating_add(kept)
-        .saturating_add((workers as u64).saturating_mul(in_flight).max(report));
+        .map(|(p, f)| f.parts(p.replications, workers))
+        .collect();
+    let sum = |f: &dyn Fn(&crate::runner::Parts) -> u64| -> u64 {
+        parts.iter().map(f).fold(0, u64::saturating_add)
+    };
+    let kept = sum(&|p| p.kept);
+    let all = crate::runner::Parts {
+        kept,
+        stored: sum(&|p| p.stored),
+        simulate: parts.iter().map(|p| p.simulate).max().unwrap_or(0),
+        summarise: sum(&|p| p.summarise),
+        report: sum(&|p| p.report),
+    };
+    let report = all.report;
+    let total = all.total();
     if total <= limit {
         return Ok(total);
     }
@@ -194,7 +201,9 @@ pub fn check_memory(
     );
     if keep_series {
         msg.push_str(&format!(
-            " ({} reporting intervals: {} days every {}, × {} series), and {} for the statistics of every interval and the files",
+            " (their KPIs; their series go to a temporary file beyond {}), {} for the replications in flight and their series ({} reporting intervals: {} days every {}, × {} series), and {} for the statistics of every interval and the files",
+            human_bytes(f.spill_budget),
+            human_bytes(all.simulate),
             group_thousands(f.intervals as f64),
             m.days,
             human_duration(m.interval_s),

@@ -82,6 +82,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         RunOptions {
             threads,
             progress: !args.quiet && std::io::stderr().is_terminal(),
+            ..RunOptions::default()
         },
     )
     .map_err(|e| CommandError::Failed(e.to_string()))?;

@@ -17,6 +17,7 @@ fn outputs_are_identical_on_one_or_many_threads() {
             RunOptions {
                 threads: Some(threads),
                 progress: false,
+                ..RunOptions::default()
             },
         )
         .unwrap();
@@ -63,6 +64,7 @@ fn the_day_table_adds_up_the_intervals() {
         RunOptions {
             threads: Some(2),
             progress: false,
+            ..RunOptions::default()
         },
     )
     .unwrap();

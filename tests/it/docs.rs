@@ -65,6 +65,6 @@ fn readme_kpi_tables_are_the_definitions() {
     }
     assert!(
         fresh == readme,
-        "the README's KPI tables differ from the definitions in src/kpi.rs; run `SURGESIM_BLESS_README=1 cargo test --test it docs` and review the diff"
+        "the README's KPI tables differ from the definitions in src/kpi/; run `SURGESIM_BLESS_README=1 cargo test --test it docs` and review the diff"
     );
 }

@@ -15,6 +15,7 @@ mod fuzz;
 mod golden;
 mod library;
 mod limits;
+mod memory;
 mod output_folders;
 mod pay;
 mod service;
