@@ -87,6 +87,9 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     )
     .map_err(|e| CommandError::Failed(e.to_string()))?;
     let elapsed = started.elapsed().as_secs_f64();
+    phases.add("  simulate", result.phases.simulate_s);
+    phases.add("  store the series", result.phases.store_s);
+    phases.add("  summarise", result.phases.summarise_s);
     phases.end("simulate and summarise");
     let overflowed = report::non_finite_kpis(&model, &result.records, Some(&result.summary));
     if !overflowed.is_empty() {

@@ -63,6 +63,20 @@ pub struct RunResult {
     pub records: Vec<RepRecord>,
     /// Statistics across replications.
     pub summary: Summary,
+    /// Wall-clock seconds of the run's phases: simulating (with the
+    /// per-replication records), storing the series, summarising.
+    pub phases: RunPhases,
+}
+
+/// Wall-clock seconds of the phases of [`run`] (for `run --timings`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RunPhases {
+    /// Simulating the replications and condensing each into its record.
+    pub simulate_s: f64,
+    /// Moving the series into the column store (in memory or spilled).
+    pub store_s: f64,
+    /// Statistics across replications.
+    pub summarise_s: f64,
 }
 
 /// Statistics across replications.
@@ -162,16 +176,28 @@ pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
         let mut store = ColumnStore::new(row, budget);
         let mut records = Vec::with_capacity(model.replications as usize);
         let mut start = 0;
+        let mut phases = RunPhases::default();
+        let clock = std::time::Instant::now;
         while start < n {
             let end = (start + chunk).min(n);
+            let t = clock();
             let mut recs = simulate_records(model, start..end, &bar, true);
+            let t2 = clock();
             store_series(&mut store, &mut recs)?;
+            phases.simulate_s += (t2 - t).as_secs_f64();
+            phases.store_s += t2.elapsed().as_secs_f64();
             records.append(&mut recs);
             start = end;
         }
         bar.finish_and_clear();
+        let t = clock();
         let summary = summarise_store(model, &records, &mut store, widths)?;
-        Ok(RunResult { records, summary })
+        phases.summarise_s = t.elapsed().as_secs_f64();
+        Ok(RunResult {
+            records,
+            summary,
+            phases,
+        })
     };
     with_threads(opts.threads, work)?
 }

@@ -351,3 +351,63 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(status.success(), "exit {status:?}, stderr {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn timings_list_every_phase_on_standard_error_and_change_no_file() {
+    let dir = tempdir();
+    let sc = write_scenario(dir.path(), GOOD);
+    let plain = dir.path().join("plain");
+    let timed = dir.path().join("timed");
+    surgesim()
+        .arg("run")
+        .arg(&sc)
+        .args(["-q", "--out"])
+        .arg(&plain)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("timings").not());
+    let out = surgesim()
+        .arg("run")
+        .arg(&sc)
+        .args(["-q", "--timings", "--out"])
+        .arg(&timed)
+        .assert()
+        .success()
+        .stdout("");
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let mut at = 0;
+    for phase in [
+        "timings (wall clock):",
+        "load and check the scenario",
+        "simulate",
+        "store the series",
+        "summarise",
+        "tables (json, csv)",
+        "charts",
+        "report.html",
+        "render the outputs",
+        "write the files",
+        "finish the folder",
+        "total",
+    ] {
+        let found = err[at..]
+            .find(phase)
+            .unwrap_or_else(|| panic!("{phase:?} missing or out of order in:\n{err}"));
+        at += found + phase.len();
+    }
+    for line in err.lines().skip(1) {
+        let secs = line.trim_end().strip_suffix(" s").expect("seconds");
+        let v: f64 = secs
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .parse()
+            .expect("a number");
+        assert!(v >= 0.0, "{line}");
+    }
+    assert_eq!(
+        std::fs::read(plain.join("manifest.json")).unwrap(),
+        std::fs::read(timed.join("manifest.json")).unwrap(),
+        "--timings changes no output"
+    );
+}
