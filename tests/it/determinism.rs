@@ -102,3 +102,28 @@ fn the_day_table_adds_up_the_intervals() {
             .starts_with("2022-03-07,Monday,channel,")
     );
 }
+
+#[test]
+fn the_whole_folder_is_identical_on_one_or_two_threads() {
+    // Through the command: tables, charts (drawn in parallel) and the
+    // report, rendered on the run's worker threads.
+    let dir = super::util::tempdir();
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.toml");
+    let manifest = |threads: &str| {
+        let out = dir.path().join(format!("j{threads}"));
+        assert_cmd::Command::cargo_bin("surgesim")
+            .expect("binary")
+            .args(["run", scenario, "-q", "-n", "3", "-j", threads, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("manifest.json")).expect("manifest.json")
+    };
+    let one = manifest("1");
+    assert!(one.contains("charts/"), "the folder has charts: {one}");
+    assert!(
+        one.contains("report.html"),
+        "the folder has the report: {one}"
+    );
+    assert_eq!(one, manifest("2"), "outputs differ between 1 and 2 threads");
+}
