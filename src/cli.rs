@@ -96,8 +96,10 @@ pub struct CompareArgs {
     pub out: PathBuf,
     /// Refuse to start a run estimated to need more memory than SIZE
     /// (e.g. 8GB, 512MB, 16GiB) [default: 4GB, or the machine's memory if
-    /// less]. The estimate: replications × reporting intervals × series,
-    /// plus the statistics of every interval and the files.
+    /// less]. The estimate: arms × replications × (their KPIs and daily
+    /// and weekly series; a comparison keeps no hourly series), plus the
+    /// larger of the replications in flight (one per worker thread) and
+    /// the statistics and files.
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
     /// Run replications until the 95 % half-width of every variant's
