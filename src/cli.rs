@@ -63,6 +63,75 @@ pub enum Command {
     /// compare.json, compare.csv, compare_risk.csv, charts/compare_*.svg
     /// and .png, and report.html.
     Compare(CompareArgs),
+    /// Staffing advice: the agents each step needs to meet a target.
+    ///
+    /// For one channel, by the iterative staffing algorithm (ISA: simulate,
+    /// set each step's agents to the smallest s with P(number in system ≥ s)
+    /// ≤ α, repeat on the same replications until no step changes by more
+    /// than one agent) and by the stationary Erlang rule per step (SIPP);
+    /// then checks each staffing on fresh replications. Writes
+    /// staffing.csv, a staffing table per method (staffing_isa.csv,
+    /// staffing_sipp.csv: `start,agents`, readable as a pool's `staffing`),
+    /// charts and report.html.
+    Staff(StaffArgs),
+}
+
+/// `surgesim staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// Scenario file (TOML). Default: the bundled crisis scenario.
+    pub scenario: Option<PathBuf>,
+    /// The channel to staff (its id in the scenario).
+    #[arg(long, value_name = "ID")]
+    pub channel: String,
+    /// What every step must reach: p_wait=ALPHA (probability of waiting at
+    /// most ALPHA), service_level=X (share answered within the channel's
+    /// threshold at least X) or abandon=P (share abandoning at most P).
+    /// Shares as 0.2 or 20%.
+    #[arg(long, value_name = "METRIC=VALUE")]
+    pub target: String,
+    /// Staffing step: a duration that divides the day, from 5 minutes
+    /// (15m, 30m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub step: String,
+    /// Replications per ISA iteration, and for each final evaluation.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 500)]
+    pub replications: u32,
+    /// At most this many ISA iterations.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub max_iterations: u32,
+    /// Which methods: isa, sipp or both.
+    #[arg(long, value_name = "METHOD", default_value = "both")]
+    pub method: StaffMethod,
+    /// Master seed of all random streams [default: the scenario's `seed`].
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Run variant NAME of the scenario instead of the base.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output folder, created if missing, written whole.
+    #[arg(short, long, value_name = "DIR", default_value = "out/staff")]
+    pub out: PathBuf,
+    /// Do not draw charts (the report is written without them).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No progress and no table, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The methods of `surgesim staff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StaffMethod {
+    /// The iterative staffing algorithm, by simulation.
+    Isa,
+    /// Stationary Erlang staffing per step.
+    Sipp,
+    /// Both, side by side.
+    Both,
 }
 
 /// `surgesim compare`.

@@ -67,5 +67,6 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod staffing;
 pub mod stats;
 pub mod units;

@@ -41,5 +41,6 @@ fn run(cli: &Cli) -> Result<(), CommandError> {
         Command::Check(args) => commands::check(args, &mut out),
         Command::Erlang(args) => commands::erlang(args, &mut out),
         Command::Compare(args) => commands::compare(args, &mut out),
+        Command::Staff(args) => commands::staff(args, &mut out),
     }
 }

@@ -10,12 +10,14 @@ mod interrupt;
 pub mod limits;
 mod phases;
 mod run;
+mod staff;
 
 pub use check::check;
 pub use compare::compare;
 pub use erlang::erlang;
 pub use interrupt::handle_interrupts;
 pub use run::{BUNDLED_SCENARIO, run};
+pub use staff::staff;
 
 use std::io::{self, Write};
 

@@ -453,7 +453,7 @@ struct Sim<'m, T: Tracer> {
     pool_kpi: Vec<PoolTally>,
     /// Per interval and channel at its end: live backlog, age of the
     /// oldest live contact waiting, callbacks owed.
-    snapshots: Vec<(f64, f64, f64)>,
+    snapshots: Vec<(f64, f64, f64, f64)>,
     max_queue: Vec<u32>,
     max_wait: Vec<f64>,
     /// Per channel: (calendar, working) times from request to call back of
@@ -613,7 +613,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 .collect(),
             pool_counts: vec![PoolTally::default(); np * m.n_intervals],
             pool_kpi: vec![PoolTally::default(); np],
-            snapshots: vec![(0.0, 0.0, 0.0); nc * m.n_intervals],
+            snapshots: vec![(0.0, 0.0, 0.0, 0.0); nc * m.n_intervals],
             max_queue: vec![0; nc],
             max_wait: vec![0.0; nc],
             callback_waits: vec![Vec::new(); nc],

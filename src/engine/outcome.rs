@@ -163,6 +163,9 @@ pub struct ChannelInterval {
     /// Age of the oldest waiting contact at the end of the interval,
     /// seconds (0 when none waits).
     pub oldest_age_end_s: f64,
+    /// Contacts of the channel in service at the end of the interval (staff
+    /// busy on it, callbacks being made included).
+    pub in_service_end: f64,
 }
 
 /// One pool over the measured period, or in one interval.

@@ -133,6 +133,11 @@ pub(super) fn shape_of(
     horizon_s: f64,
 ) -> Vec<Step> {
     let mut p = pool.clone();
+    if p.on_duty != *on_duty {
+        // A roster of its own (hires with their hours): not the pool's
+        // staffing table.
+        p.staffing.clear();
+    }
     p.on_duty = on_duty.clone();
     // Midnight steps: a zero absence still needs none, but cohorts that
     // join later may have one; always adding them keeps this simple.

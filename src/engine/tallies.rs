@@ -93,7 +93,9 @@ impl<T: Tracer> Sim<'_, T> {
         for (c, o) in oldest.into_iter().enumerate() {
             let age = if o.is_finite() { now - o } else { 0.0 };
             let ch = &self.chans[c];
-            self.snapshots[i * self.nc + c] = (f64::from(ch.queue_len), age, f64::from(ch.owed));
+            let in_service = self.levels.value[self.lvl_chan_busy(c)];
+            self.snapshots[i * self.nc + c] =
+                (f64::from(ch.queue_len), age, f64::from(ch.owed), in_service);
         }
     }
 
@@ -241,7 +243,7 @@ impl<T: Tracer> Sim<'_, T> {
                     .iter()
                     .map(|&p| pl(area, p, staff::L_ON_DUTY))
                     .sum();
-                let (backlog_end, oldest_age_end_s, callbacks_owed_end) =
+                let (backlog_end, oldest_age_end_s, callbacks_owed_end, in_service_end) =
                     self.snapshots[i * nc + c];
                 channel_intervals.push(ChannelInterval {
                     counts: self.counts[i * nc + c],
@@ -251,6 +253,7 @@ impl<T: Tracer> Sim<'_, T> {
                     backlog_end,
                     callbacks_owed_end,
                     oldest_age_end_s,
+                    in_service_end,
                 });
             }
         }

@@ -144,6 +144,11 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
         "age of the oldest live contact waiting at the end of the interval (0 when none waits)",
     ),
     def(
+        "in_service_end_contacts",
+        "contacts",
+        "contacts of the channel in service at the end of the interval (callbacks being made included); with `backlog_end_contacts`, the number in the system then",
+    ),
+    def(
         "agents_on_duty_mean",
         "agents",
         "time-average staff on duty in the pools that serve the channel",

@@ -184,6 +184,7 @@ fn aggregate(
             sum.backlog_end = iv.backlog_end;
             sum.callbacks_owed_end = iv.callbacks_owed_end;
             sum.oldest_age_end_s = iv.oldest_age_end_s;
+            sum.in_service_end = iv.in_service_end;
         }
         series.extend(interval_values(&sum, len_s).iter().map(|&v| v as f32));
     }

@@ -110,7 +110,7 @@ pub fn pool_values(t: &PoolTally, measured_s: f64) -> Vec<f64> {
 }
 
 /// Interval metric values in [`INTERVAL_METRICS`](super::INTERVAL_METRICS) order.
-pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 18] {
+pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 19] {
     let k = &iv.counts;
     [
         k.offered,
@@ -129,6 +129,7 @@ pub fn interval_values(iv: &ChannelInterval, len_s: f64) -> [f64; 18] {
         iv.backlog_end,
         iv.callbacks_owed_end,
         iv.oldest_age_end_s,
+        iv.in_service_end,
         ratio(iv.on_duty_area, len_s),
         ratio(iv.busy_area, len_s),
     ]

@@ -7,6 +7,7 @@
 mod action;
 mod compile;
 mod schedule;
+pub mod staffing_table;
 mod surge;
 mod warnings;
 
@@ -232,6 +233,11 @@ pub struct Pool {
     pub wellbeing: Option<WellbeingModel>,
     /// Contract hours per person per week, seconds.
     pub weekly_s: f64,
+    /// Agents on duty from a staffing table, as change points `(t, agents)`
+    /// (empty: headcount × hours); `headcount` is then at least the
+    /// largest number, and the roster's share on duty is agents ÷
+    /// headcount.
+    pub staffing: Vec<(f64, u32)>,
 }
 
 /// Effects of sustained overload on a pool's staff, checked at the end of
@@ -283,6 +289,9 @@ impl Pool {
     /// time 0, each holding until the next; 0 off duty, `1 - share` during
     /// breaks. Steps are added at each midnight when absence varies by day.
     pub fn duty_shape(&self, horizon_s: f64) -> Vec<(f64, f64)> {
+        if !self.staffing.is_empty() {
+            return self.table_shape(horizon_s);
+        }
         let mut points: Vec<f64> = vec![0.0];
         for &(a, b) in self.on_duty.spans() {
             points.push(a);
@@ -319,6 +328,30 @@ impl Pool {
             out.push((t, frac));
         }
         out
+    }
+
+    /// [`Self::duty_shape`] of a pool whose staff on duty come from a
+    /// staffing table: agents ÷ headcount at each of the table's change
+    /// points, and at each midnight when absence varies by day.
+    fn table_shape(&self, horizon_s: f64) -> Vec<(f64, f64)> {
+        let head = f64::from(self.headcount.max(1));
+        let mut points: Vec<f64> = self.staffing.iter().map(|&(t, _)| t).collect();
+        points.push(0.0);
+        if self.absence > 0.0 {
+            let days = (horizon_s / DAY_S).ceil() as usize;
+            points.extend((0..days).map(|d| d as f64 * DAY_S));
+        }
+        points.retain(|&t| t < horizon_s);
+        points.sort_by(f64::total_cmp);
+        points.dedup();
+        points
+            .into_iter()
+            .map(|t| {
+                let i = self.staffing.partition_point(|&(a, _)| a <= t);
+                let agents = if i > 0 { self.staffing[i - 1].1 } else { 0 };
+                (t, f64::from(agents) / head)
+            })
+            .collect()
     }
 
     /// Steps of the number of staff on duty with everybody present:

@@ -13,7 +13,7 @@ use crate::runner::RunResult;
 use super::num;
 
 /// Leading columns, `scope` and `name`, then
-/// `METRIC_mean,METRIC_p5,METRIC_p50,METRIC_p95` for each channel metric and
+/// `METRIC_mean,METRIC_ci95,METRIC_p5,METRIC_p50,METRIC_p95` for each channel metric and
 /// each pool metric (a channel row leaves the pool columns empty, and the
 /// other way round).
 fn series_header(leading: &[&str], cols: &[&str]) -> Vec<String> {
@@ -28,9 +28,8 @@ fn series_header(leading: &[&str], cols: &[&str]) -> Vec<String> {
     header
 }
 
-/// The statistics of intervals.csv and days.csv.
-const BAND: &[&str] = &["mean", "p5", "p50", "p95"];
-/// The statistics of weeks.csv: the band and the mean's 95 % half-width.
+/// The statistics of intervals.csv, days.csv and weeks.csv: the mean with
+/// its 95 % half-width across replications, and the band.
 const BAND_CI: &[&str] = &["mean", "ci95", "p5", "p50", "p95"];
 
 /// Appends the statistics `cols` of one row's metrics.
@@ -187,13 +186,14 @@ pub fn replications(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::i
 }
 
 /// `intervals.csv`: per interval, one row per channel and one per pool,
-/// each metric's mean, P5, P50 and P95 across replications.
+/// each metric's mean with its 95 % half-width, P5, P50 and P95 across
+/// replications.
 pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     use rayon::prelude::*;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(series_header(
         &["interval_start", "interval_end", "in_warmup"],
-        BAND,
+        BAND_CI,
     ))?;
     let mut bytes = finish(w)?;
     let width = series_width(model);
@@ -222,7 +222,7 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
                     model,
                     &leading,
                     &result.summary.intervals[i * width..(i + 1) * width],
-                    BAND,
+                    BAND_CI,
                 )?;
             }
             finish(w)
@@ -235,12 +235,13 @@ pub fn intervals(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::
 }
 
 /// `days.csv`: per day, one row per channel and one per pool, each metric
-/// over the whole day (mean, P5, P50, P95 across replications); backlog
+/// over the whole day (mean with its 95 % half-width, P5, P50, P95 across
+/// replications); backlog
 /// snapshots are those at the end of the day. Header only when the
 /// reporting interval is longer than a day.
 pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(series_header(&["date", "weekday"], BAND))?;
+    w.write_record(series_header(&["date", "weekday"], BAND_CI))?;
     let width = series_width(model);
     if !result.summary.days.is_empty() {
         for day in 0..model.days as usize {
@@ -251,7 +252,7 @@ pub fn days(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Error
                 model,
                 &leading,
                 &result.summary.days[day * width..(day + 1) * width],
-                BAND,
+                BAND_CI,
             )?;
         }
     }

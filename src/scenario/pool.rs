@@ -16,9 +16,16 @@ pub struct Pool {
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
-    /// Staff on duty during the pool's hours.
-    #[serde(deserialize_with = "strict::count")]
-    pub headcount: u32,
+    /// Staff on duty during the pool's hours (with a `staffing` table: the
+    /// people on the payroll, at least the table's largest number; default
+    /// that number).
+    #[serde(default, deserialize_with = "strict::opt_count")]
+    pub headcount: Option<u32>,
+    /// Or: a CSV table of the agents on duty over time (`start,agents`, or
+    /// weekly `time,mon,…,sun`), relative to the scenario file; replaces
+    /// `hours` and `breaks`.
+    #[serde(default)]
+    pub staffing: Option<String>,
     /// What this pool answers, highest priority first: `"channel"` (all its
     /// topics) or `"channel:topic"`; an inner list is one priority level.
     pub serves: Vec<ServesLevel>,
@@ -64,7 +71,8 @@ impl Default for Pool {
     fn default() -> Self {
         Pool {
             description: None,
-            headcount: 0,
+            headcount: Some(0),
+            staffing: None,
             serves: Vec::new(),
             languages: None,
             hours: None,

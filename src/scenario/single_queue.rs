@@ -86,7 +86,7 @@ impl SingleQueue {
                 "agents".to_string(),
                 Pool {
                     description: None,
-                    headcount: self.agents,
+                    headcount: Some(self.agents),
                     serves: vec!["line".into()],
                     hours: None,
                     ..Default::default()

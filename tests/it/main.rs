@@ -20,6 +20,7 @@ mod output_folders;
 mod pay;
 mod service;
 mod snapshots;
+mod staffing;
 mod strict_input;
 mod util;
 mod validation;

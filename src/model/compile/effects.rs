@@ -250,34 +250,45 @@ impl Checker<'_> {
                     );
                 }
                 let cap = a.overtime_cap.map(|d| d.secs());
-                self.pool_ref(path, "pool", &a.pool, r).zip(hours).map(
-                    |(p, (on_duty, holiday_roster))| {
-                        // Weekly hours per person of the new roster
-                        // against the contract: overtime, capped.
-                        let contract = pools[p].weekly_s;
-                        let roster = a.hours.as_ref().map_or(0.0, week_seconds);
-                        let overtime = (roster - contract).max(0.0);
-                        let worked = cap.map_or(overtime, |c| overtime.min(c));
-                        let scale = if roster > 0.0 {
-                            ((contract + worked) / roster).min(1.0)
-                        } else {
-                            1.0
-                        };
-                        let paid = contract.min(roster) + worked;
-                        let cost_factor = if paid > 0.0 {
-                            (contract.min(roster) + rate * worked) / paid
-                        } else {
-                            1.0
-                        };
-                        Effect::PoolHours {
-                            pool: p,
-                            on_duty,
-                            holiday_roster,
-                            scale,
-                            cost_factor,
-                        }
-                    },
-                )
+                let pool = self.pool_ref(path, "pool", &a.pool, r);
+                if let Some(p) = pool
+                    && !pools[p].staffing.is_empty()
+                {
+                    self.err_hint(
+                        format!("{path}.hours"),
+                        format!(
+                            "pool `{}` has a staffing table: its staff on duty come from the table, not from hours",
+                            pools[p].name
+                        ),
+                        "change the table instead (a variant may point `staffing` at another file)".into(),
+                    );
+                }
+                pool.zip(hours).map(|(p, (on_duty, holiday_roster))| {
+                    // Weekly hours per person of the new roster
+                    // against the contract: overtime, capped.
+                    let contract = pools[p].weekly_s;
+                    let roster = a.hours.as_ref().map_or(0.0, week_seconds);
+                    let overtime = (roster - contract).max(0.0);
+                    let worked = cap.map_or(overtime, |c| overtime.min(c));
+                    let scale = if roster > 0.0 {
+                        ((contract + worked) / roster).min(1.0)
+                    } else {
+                        1.0
+                    };
+                    let paid = contract.min(roster) + worked;
+                    let cost_factor = if paid > 0.0 {
+                        (contract.min(roster) + rate * worked) / paid
+                    } else {
+                        1.0
+                    };
+                    Effect::PoolHours {
+                        pool: p,
+                        on_duty,
+                        holiday_roster,
+                        scale,
+                        cost_factor,
+                    }
+                })
             }
         }
     }

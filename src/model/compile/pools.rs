@@ -51,13 +51,40 @@ impl Checker<'_> {
                 ),
             );
         }
-        if p.headcount > 1_000_000 {
+        let staffing = self.staffing_table(path, p, cal);
+        let table_max = staffing.iter().map(|&(_, a)| a).max().unwrap_or(0);
+        let headcount = match (p.headcount, &p.staffing) {
+            (Some(h), _) => h,
+            (None, Some(_)) => table_max,
+            (None, None) => {
+                self.err_hint(
+                    path.to_string(),
+                    "the pool needs `headcount` (the staff on duty during its hours) or a `staffing` table",
+                    "headcount = 20, or staffing = \"tables/phone_staffing.csv\"".into(),
+                );
+                0
+            }
+        };
+        if headcount > 1_000_000 {
             self.err(format!("{path}.headcount"), "must be at most 1000000");
+        }
+        if p.staffing.is_some() && headcount < table_max {
+            self.err_hint(
+                format!("{path}.headcount"),
+                format!(
+                    "is {headcount}, but the staffing table puts up to {table_max} agents on duty at once"
+                ),
+                format!("leave `headcount` out (it is then {table_max}), or give at least {table_max}"),
+            );
         }
         let speaks = self.speaks(path, p, refs.langs);
         let pairs = self.serves(path, p, refs);
         let routes = routes(&pairs, &speaks, refs);
         let (on_duty, holiday_roster) = match &p.hours {
+            _ if p.staffing.is_some() => (
+                Intervals::from_spans(table_spans(&staffing, cal.horizon_s), cal.horizon_s),
+                Intervals::default(),
+            ),
             None => (Intervals::always(cal.horizon_s), Intervals::default()),
             Some(h) => {
                 let hpath = format!("{path}.hours");
@@ -107,12 +134,21 @@ impl Checker<'_> {
             );
         }
         let weekly_s = p.weekly_hours.map_or_else(
-            || p.hours.as_ref().map_or(7.0 * DAY_S, week_seconds),
+            || {
+                if staffing.is_empty() {
+                    p.hours.as_ref().map_or(7.0 * DAY_S, week_seconds)
+                } else {
+                    // The table's average week per person on the payroll.
+                    let agent_s: f64 = table_spans_weighted(&staffing, cal.horizon_s);
+                    let weeks = cal.horizon_s / (7.0 * DAY_S);
+                    (agent_s / f64::from(headcount.max(1)) / weeks).clamp(1.0, 7.0 * DAY_S)
+                }
+            },
             |d| d.secs(),
         );
         Pool {
             name: name.to_string(),
-            headcount: p.headcount,
+            headcount,
             on_duty,
             holiday_roster,
             holiday_pay: p.holiday_pay,
@@ -125,6 +161,59 @@ impl Checker<'_> {
             weekly_s,
             languages: speaks,
             routes,
+            staffing,
+        }
+    }
+
+    /// A pool's `staffing` table, checked against its other keys; empty
+    /// without one.
+    fn staffing_table(
+        &mut self,
+        path: &str,
+        p: &crate::scenario::Pool,
+        cal: &Calendar,
+    ) -> Vec<(f64, u32)> {
+        let Some(file) = &p.staffing else {
+            return Vec::new();
+        };
+        for (key, set) in [
+            ("hours", p.hours.is_some()),
+            ("breaks", !p.breaks.is_empty()),
+        ] {
+            if set {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!("`{key}` does not apply to a pool with a `staffing` table"),
+                    "the table gives the agents on duty at every step: breaks and hours are in it"
+                        .into(),
+                );
+            }
+        }
+        let file_path = self.base_dir.join(file);
+        match crate::model::staffing_table::read(
+            &file_path,
+            self.start_date,
+            cal.days,
+            cal.first_weekday,
+            &self.holidays,
+        ) {
+            Ok(steps) => {
+                if steps.iter().all(|&(_, a)| a == 0) {
+                    self.err(
+                        format!("{path}.staffing"),
+                        "the table puts nobody on duty at any time in the horizon",
+                    );
+                }
+                steps
+            }
+            Err((message, hint)) => {
+                let key = format!("{path}.staffing");
+                match hint {
+                    Some(h) => self.err_hint(key, message, h),
+                    None => self.err(key, message),
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -314,4 +403,23 @@ fn routes(pairs: &[(usize, usize, u32)], speaks: &[bool], refs: &PoolRefs) -> Ve
         });
     }
     routes
+}
+
+/// The spans in which a staffing table has anyone on duty.
+fn table_spans(steps: &[(f64, u32)], horizon_s: f64) -> Vec<(f64, f64)> {
+    steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.1 > 0)
+        .map(|(i, &(t, _))| (t, steps.get(i + 1).map_or(horizon_s, |n| n.0)))
+        .collect()
+}
+
+/// Agent-seconds on duty in a staffing table over the horizon.
+fn table_spans_weighted(steps: &[(f64, u32)], horizon_s: f64) -> f64 {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, &(t, a))| f64::from(a) * (steps.get(i + 1).map_or(horizon_s, |n| n.0) - t))
+        .sum()
 }

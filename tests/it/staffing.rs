@@ -1,0 +1,354 @@
+//! Staffing advice (`surgesim staff`): ISA against theory (Poisson quantile
+//! when patience equals handle time, the Erlang A inverse for constant
+//! arrivals), ISA against the stationary rule on a fast sinusoid, and the
+//! staffing table read back as a pool's `staffing`.
+
+use assert_cmd::Command;
+use surgesim::model::{Model, Piece};
+use surgesim::staffing::{Advice, Method, Options, Target, advise, fewest_agents};
+use surgesim::units::Duration;
+
+use crate::util::{model_of, queue, tempdir};
+
+fn options(target: Target, step: &str, replications: u32, methods: Vec<Method>) -> Options {
+    Options {
+        channel: 0,
+        target,
+        step_s: Duration::parse(step).unwrap().secs(),
+        replications,
+        max_iterations: 10,
+        methods,
+        progress: false,
+    }
+}
+
+fn plan(advice: &Advice, m: Method) -> &surgesim::staffing::Plan {
+    advice.plans.iter().find(|p| p.method == m).unwrap()
+}
+
+/// The smallest s with P(Poisson(mean) >= s) <= alpha.
+fn poisson_quantile(mean: f64, alpha: f64) -> u32 {
+    let mut p = (-mean).exp();
+    let mut cdf = p;
+    let mut k = 0u32;
+    // P(N >= k + 1) = 1 - cdf(k)
+    while 1.0 - cdf > alpha {
+        k += 1;
+        p *= mean / f64::from(k);
+        cdf += p;
+    }
+    k + 1
+}
+
+#[test]
+fn with_patience_equal_to_handle_time_isa_is_the_poisson_quantile_and_stops_at_once() {
+    // 3 calls a minute, 10 minutes each: 30 Erlangs; patience 10 minutes,
+    // so the number in system is that of the infinite-server queue
+    // whatever the staffing.
+    let q = queue("3/min", "10m", Some("10m"), 40, None);
+    let model = model_of(&q.scenario(1, Duration::from_secs(0.0), 1, 7));
+    let alpha = 0.2;
+    let advice = advise(
+        &model,
+        &options(Target::PWait(alpha), "30m", 300, vec![Method::Isa]),
+    )
+    .unwrap();
+    let isa = plan(&advice, Method::Isa);
+    assert!(isa.converged);
+    assert!(
+        isa.iterations.len() <= 2,
+        "ISA should stop at once: {:?}",
+        isa.iterations
+    );
+    let expected = poisson_quantile(30.0, alpha);
+    // After the first hour (the queue starts empty; the infinite-server
+    // load reaches 30 within a few handle times).
+    for (j, &s) in isa.required.iter().enumerate().skip(2) {
+        assert!(
+            s.abs_diff(expected) <= 1,
+            "step {j}: ISA {s} agents, Poisson quantile {expected}"
+        );
+    }
+}
+
+#[test]
+fn with_constant_arrivals_isa_is_the_erlang_a_inverse() {
+    // 2 calls a minute, 5 minutes each (10 Erlangs), patience 3 minutes.
+    let q = queue("2/min", "5m", Some("3m"), 12, None);
+    let model = model_of(&q.scenario(1, Duration::from_secs(0.0), 1, 11));
+    let alpha = 0.2;
+    let advice = advise(
+        &model,
+        &options(
+            Target::PWait(alpha),
+            "1h",
+            300,
+            vec![Method::Isa, Method::Sipp],
+        ),
+    )
+    .unwrap();
+    let erlang = fewest_agents(
+        2.0 / 60.0,
+        300.0,
+        Some(180.0),
+        None,
+        20.0,
+        Target::PWait(alpha),
+    );
+    let isa = plan(&advice, Method::Isa);
+    for (j, &s) in isa.required.iter().enumerate().skip(1) {
+        assert!(
+            s.abs_diff(erlang) <= 1,
+            "step {j}: ISA {s}, Erlang A inverse {erlang}"
+        );
+    }
+    // The stationary rule is the Erlang inverse itself.
+    assert!(
+        plan(&advice, Method::Sipp)
+            .required
+            .iter()
+            .all(|&s| s == erlang)
+    );
+    // And the achieved probability of waiting is near the target.
+    let o = &isa.eval.overall[0];
+    assert!(o.mean <= alpha + 0.03 && o.mean >= alpha - 0.12, "{o:?}");
+}
+
+/// A single queue whose arrival rate is a sinusoid with a period of `period`
+/// seconds, in 5-minute pieces (the piece's mean rate).
+fn sinusoid(mean_per_s: f64, amplitude: f64, period: f64, days: u32) -> Model {
+    let q = queue("3/min", "10m", Some("20m"), 40, None);
+    let mut model = model_of(&q.scenario(days, Duration::from_secs(0.0), 1, 5));
+    let horizon = model.horizon_s;
+    let piece = 300.0;
+    let w = 2.0 * std::f64::consts::PI / period;
+    model.demands[0].pieces = (0..(horizon / piece) as usize)
+        .map(|i| {
+            let (a, b) = (i as f64 * piece, (i + 1) as f64 * piece);
+            // Exact mean of λ(1 + A sin ωt) over the piece.
+            let mean =
+                mean_per_s * (1.0 + amplitude * ((w * a).cos() - (w * b).cos()) / (w * piece));
+            Piece {
+                start_s: a,
+                rate_per_s: mean,
+            }
+        })
+        .collect();
+    model
+}
+
+#[test]
+fn on_a_fast_sinusoid_isa_holds_the_target_where_the_stationary_rule_swings() {
+    // 3 calls a minute on average, ±60 %, a period of 60 minutes (six
+    // mean handle times of 10 minutes), patience 20 minutes; 5-minute steps.
+    let period = 3600.0;
+    let model = sinusoid(3.0 / 60.0, 0.6, period, 1);
+    let alpha = 0.2;
+    let advice = advise(
+        &model,
+        &options(
+            Target::PWait(alpha),
+            "5m",
+            300,
+            vec![Method::Isa, Method::Sipp],
+        ),
+    )
+    .unwrap();
+    let isa = plan(&advice, Method::Isa);
+    let sipp = plan(&advice, Method::Sipp);
+    // From the second period on (the queue starts empty).
+    let steps = 12..advice.n_steps();
+    // The error is the replications' (the contacts of one replication's
+    // step share its queue, so they are not independent trials): the
+    // mean's 95 % half-width across replications.
+    for j in steps.clone() {
+        let st = &isa.eval.p_wait[j];
+        // Whole agents: the achieved value sits at or below α, by at most
+        // what one agent changes (about 0.1 at this load).
+        assert!(
+            st.mean <= alpha + 2.0 * st.ci95 && st.mean >= alpha - 0.12 - 2.0 * st.ci95,
+            "step {j}: ISA achieves {:.3} ± {:.3} (α = {alpha})",
+            st.mean,
+            st.ci95
+        );
+    }
+    let sipp_p: Vec<f64> = steps.clone().map(|j| sipp.eval.p_wait[j].mean).collect();
+    let (lo, hi) = sipp_p
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    assert!(
+        hi > alpha + 0.15 && lo < alpha - 0.08,
+        "the stationary rule should swing far from α: {lo:.3} to {hi:.3}"
+    );
+    // The staffing peak lags the arrival peak (at a quarter period): on
+    // average over the periods, the busiest step of ISA's staffing comes
+    // after the busiest step of arrivals.
+    let per = (period / advice.step_s) as usize;
+    let mut isa_phase = vec![0.0; per];
+    let mut arr_phase = vec![0.0; per];
+    for j in steps {
+        isa_phase[j % per] += f64::from(isa.required[j]);
+        arr_phase[j % per] += advice.expected_offered[j];
+    }
+    let argmax = |v: &[f64]| {
+        v.iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap()
+            .0
+    };
+    let (a, s) = (argmax(&arr_phase), argmax(&isa_phase));
+    assert!(
+        s > a && s <= a + 3,
+        "ISA's staffing peak (step {s} of the period) should lag the arrival peak (step {a})"
+    );
+}
+
+const SMALL: &str = r#"
+[scenario]
+name = "Staffing table round trip"
+start = "2026-03-02"
+days = 7
+interval = "1h"
+replications = 40
+seed = 3
+
+[channels.line]
+kind = "phone"
+hours = { weekdays = "08:00-16:00" }
+answer_within = "20s"
+service_level_target = 0.8
+patience = { dist = "exponential", mean = "3m" }
+
+[topics.general]
+handle = { line = { dist = "exponential", mean = "5m" } }
+
+[[demand]]
+topic = "general"
+channel = "line"
+per_day = 800
+hour_weights = [0,0,0,0,0,0,0,0, 1,2,3,3,2,2,1,1, 0,0,0,0,0,0,0,0]
+
+[pools.team]
+POOL
+serves = ["line"]
+"#;
+
+#[test]
+fn a_staffing_table_written_by_staff_reproduces_its_evaluation_when_read_back() {
+    let dir = tempdir();
+    let scenario = dir.path().join("small.toml");
+    std::fs::write(&scenario, SMALL.replace("POOL", "headcount = 12")).unwrap();
+    let out = dir.path().join("advice");
+    Command::cargo_bin("surgesim")
+        .unwrap()
+        .args([
+            "staff",
+            "--channel",
+            "line",
+            "--target",
+            "p_wait=0.25",
+            "-n",
+            "200",
+            "--method",
+            "isa",
+            "-q",
+            "--no-charts",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let table = std::fs::read_to_string(out.join("staffing_isa.csv")).unwrap();
+    assert!(
+        table.starts_with("start,agents\n2026-03-02T00:00,0\n"),
+        "{table}"
+    );
+    let csv = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
+    assert!(csv.starts_with("start,channel,method,required_agents,scheduled_agents,p_wait,p_wait_ci95,service_level,service_level_ci95,abandon_share,abandon_share_ci95,occupancy,occupancy_ci95"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("staffing.json")).unwrap()).unwrap();
+    let eval_sl = &json["plans"][0]["overall"]["service_level"];
+    // Read back as the pool's staffing.
+    std::fs::copy(
+        out.join("staffing_isa.csv"),
+        dir.path().join("staffing.csv"),
+    )
+    .unwrap();
+    std::fs::write(
+        &scenario,
+        SMALL.replace("POOL", "staffing = \"staffing.csv\""),
+    )
+    .unwrap();
+    let run = dir.path().join("run");
+    Command::cargo_bin("surgesim")
+        .unwrap()
+        .args(["run", "-n", "200", "-q", "--format", "json", "-o"])
+        .arg(&run)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run.join("summary.json")).unwrap()).unwrap();
+    let kpis = summary["channels"][0]["kpis"]["service_level"].clone();
+    let (m1, h1) = (
+        eval_sl["mean"].as_f64().unwrap(),
+        eval_sl["ci95_halfwidth"].as_f64().unwrap(),
+    );
+    let (m2, h2) = (
+        kpis["mean"].as_f64().unwrap(),
+        kpis["ci95_halfwidth"].as_f64().unwrap(),
+    );
+    assert!(
+        (m1 - m2).abs() <= h1 + h2,
+        "the run with the table ({m2:.4} ± {h2:.4}) should reproduce the evaluation ({m1:.4} ± {h1:.4})"
+    );
+}
+
+#[test]
+fn staff_refuses_bad_arguments_with_exit_code_2() {
+    for (args, needle) in [
+        (
+            vec!["--channel", "nope", "--target", "p_wait=0.2"],
+            "no channel `nope`",
+        ),
+        (
+            vec!["--channel", "hotline", "--target", "asa=0.2"],
+            "unknown target metric",
+        ),
+        (
+            vec!["--channel", "hotline", "--target", "p_wait=20"],
+            "above 0 and below 1",
+        ),
+        (
+            vec![
+                "--channel",
+                "hotline",
+                "--target",
+                "p_wait=0.2",
+                "--step",
+                "7h",
+            ],
+            "divide the day",
+        ),
+        (
+            vec!["--channel", "hotline", "--target", "p_wait=0.2", "-n", "1"],
+            "from 2",
+        ),
+    ] {
+        let dir = tempdir();
+        let assert = Command::cargo_bin("surgesim")
+            .unwrap()
+            .arg("staff")
+            .args(&args)
+            .arg("-o")
+            .arg(dir.path().join("o"))
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
