@@ -8,6 +8,7 @@ mod action;
 mod compile;
 mod schedule;
 mod surge;
+mod table;
 mod warnings;
 
 pub use action::{Action, Effect, Fire, Hire, Metric, Redeploy, Trigger};
