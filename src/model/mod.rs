@@ -9,6 +9,7 @@ mod compile;
 mod schedule;
 pub mod staffing_table;
 mod surge;
+mod table;
 mod warnings;
 
 pub use action::{Action, Effect, Fire, Hire, Metric, Redeploy, Trigger};

@@ -3,6 +3,8 @@
 //! `check` and `run` print and the report lists; none stops a run.
 //!
 //! - a surge that lies wholly outside the horizon;
+//! - an arrival table (`file`) that does not cover the whole horizon (there
+//!   are no contacts from the entry before or after it);
 //! - a pool without `hours` (on duty, and paid, 168 hours a week) serving
 //!   channels that have opening hours;
 //! - a demand entry whose channel is never open in the horizon;
@@ -17,6 +19,7 @@ use crate::scenario::{Scenario, SourceMap, join_path};
 use crate::units::human_duration;
 
 use super::surge::daily_volumes;
+use super::table::read_arrivals;
 use super::{Effect, Fire, Model};
 
 /// The warnings of a compiled model, in file order.
@@ -63,6 +66,39 @@ pub fn traps(sc: &Scenario, model: &Model, source: &SourceMap, base_dir: &Path) 
                     ),
                 );
             }
+        }
+    }
+
+    // Arrival tables that do not cover the horizon.
+    for (i, d) in sc.demand.iter().enumerate() {
+        let Some(file) = &d.file else { continue };
+        let Ok(table) = read_arrivals(&base_dir.join(file), model.start) else {
+            continue;
+        };
+        let at = |s: f64| model.datetime_at(s).strftime("%Y-%m-%d %H:%M").to_string();
+        let (a, b) = (table.first_s, table.end_s());
+        let mut gaps = Vec::new();
+        if a >= model.horizon_s || b <= 0.0 {
+            gaps.push("the whole horizon".to_string());
+        } else {
+            if a > 0.0 {
+                gaps.push(format!("from {} to {}", at(0.0), at(a)));
+            }
+            if b < model.horizon_s {
+                gaps.push(format!("from {} to {}", at(b), at(model.horizon_s)));
+            }
+        }
+        if !gaps.is_empty() {
+            warn(
+                &format!("demand[{i}].file"),
+                format!(
+                    "the arrival table {file} runs from {} to {}, so this entry has no contacts {} (the horizon runs {} to {end_date}); extend the table or shorten the horizon",
+                    at(a),
+                    at(b),
+                    gaps.join(" and "),
+                    model.start
+                ),
+            );
         }
     }
 

@@ -50,7 +50,19 @@ pub struct Demand {
     /// not offered and are counted as such).
     #[serde(default)]
     pub hour_weights: Option<Vec<f64>>,
-    /// Extra contacts per day on top of `per_day`.
+    /// Or: an intraday profile per weekday, a CSV file (relative to the
+    /// scenario file) with columns `time,mon,tue,wed,thu,fri,sat,sun` and a
+    /// row per 15 or 30 minutes: relative weights that spread each day's
+    /// volume over that weekday (instead of `hour_weights`).
+    #[serde(default)]
+    pub intraday: Option<String>,
+    /// Or: an arrival table, a CSV file (relative to the scenario file)
+    /// with columns `start,contacts` and a constant step from 5 minutes to
+    /// a day; replaces `rate`, `per_day`, `weekday_factors`, `hour_weights`
+    /// and `intraday` (surges add on top).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Extra contacts per day on top of `per_day` (or of the `file` table).
     #[serde(default, deserialize_with = "strict::table_list")]
     pub surges: Vec<Surge>,
 }

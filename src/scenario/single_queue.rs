@@ -80,6 +80,8 @@ impl SingleQueue {
                 per_day: None,
                 weekday_factors: None,
                 hour_weights: None,
+                intraday: None,
+                file: None,
                 surges: Vec::new(),
             }],
             pools: BTreeMap::from([(

@@ -2,10 +2,19 @@
 //! shaped by weekday factors, surges, surge tables and hour weights) and
 //! `[[newcomers]]` (people arriving who contact the agency after a delay),
 //! turned into piecewise-constant arrival rates per channel.
+//!
+//! A `[[demand]]` entry's rate is one of: a constant `rate` while open; a
+//! daily volume (`per_day` × weekday factor, plus surges) spread within
+//! each day by `hour_weights`, by an `intraday` profile per weekday, or
+//! evenly over the opening hours; or an arrival table (`file`, contacts per
+//! step), with surges on top spread evenly over the opening hours. Shaped
+//! surges follow their shape within the day: each piece of the rate (at
+//! least hourly) carries the shape's exact average over that piece.
 
 use crate::dist::Dist;
 use crate::model::schedule::Intervals;
-use crate::model::surge::daily_volumes;
+use crate::model::surge::{Shape, daily_volumes};
+use crate::model::table::{Intraday, WEEKDAYS, read_arrivals, read_intraday};
 use crate::model::{Channel, DAY_S, DemandStream, Piece};
 use crate::scenario::Scenario;
 
@@ -38,8 +47,15 @@ impl Checker<'_> {
         for (i, d) in sc.demand.iter().enumerate() {
             let path = format!("demand[{i}]");
             let topic = self.resolve(&format!("{path}.topic"), "topic", &d.topic, &topics.names);
-            let daily = if d.rate.is_some() {
-                self.rate_only(&path, d)
+            let table = if d.file.is_some() {
+                self.file_only(&path, d)
+            } else {
+                None
+            };
+            let daily = if d.file.is_some() {
+                self.daily(&path, false, Some(0.0), None, &d.surges, cal)
+            } else if d.rate.is_some() {
+                self.rate_only(&path, d).map(|_| Daily::default())
             } else {
                 self.daily(
                     &path,
@@ -53,6 +69,23 @@ impl Checker<'_> {
             if let Some(w) = &d.hour_weights {
                 self.hour_weights(&format!("{path}.hour_weights"), w);
             }
+            let intraday = match (&d.intraday, &d.hour_weights) {
+                (Some(_), Some(_)) => {
+                    self.err_hint(
+                        format!("{path}.intraday"),
+                        "give either `hour_weights` or `intraday`, not both",
+                        "intraday = \"profile.csv\" spreads each weekday by 15 or 30 minutes; hour_weights the same 24 weights every day".into(),
+                    );
+                    None
+                }
+                (Some(file), None) => self.intraday(&path, file, daily.as_ref(), cal),
+                _ => None,
+            };
+            let spread = match (&intraday, &d.hour_weights) {
+                (Some(p), _) => Spread::Intraday(p),
+                (None, Some(w)) if w.len() == 24 => Spread::Hours(w),
+                _ => Spread::Open,
+            };
             let Some(topic) = topic else { continue };
             let Some(targets) =
                 self.targets(&path, d.channel.as_deref(), topic, topics, &channel_names)
@@ -60,25 +93,32 @@ impl Checker<'_> {
                 continue;
             };
             let Some(daily) = daily else { continue };
+            if d.file.is_some() && table.is_none() {
+                continue;
+            }
             for (c, share) in targets {
                 let Some(handle) =
                     self.handle_for(topics, &sc.topics, topic, c, &channel_names, &path)
                 else {
                     continue;
                 };
-                let pieces = match (&daily, d.rate) {
-                    (_, Some(rate)) => {
-                        rate_pieces(rate.as_per_sec() * share, &channels[c].open, horizon_s)
+                let open = &channels[c].open;
+                let pieces = match (&table, d.rate) {
+                    (Some(t), _) => {
+                        let mut from_table = t.pieces(horizon_s);
+                        for p in &mut from_table {
+                            p.rate_per_s *= share;
+                        }
+                        let from_table = normalise(from_table, horizon_s);
+                        if daily.is_zero() {
+                            from_table
+                        } else {
+                            let extra = daily.pieces(share, Spread::Open, open, cal, horizon_s);
+                            sum_pieces(&from_table, &extra, horizon_s)
+                        }
                     }
-                    (v, None) => {
-                        let scaled: Vec<f64> = v.iter().map(|x| x * share).collect();
-                        pieces_from_daily(
-                            &scaled,
-                            d.hour_weights.as_deref(),
-                            &channels[c].open,
-                            horizon_s,
-                        )
-                    }
+                    (None, Some(rate)) => rate_pieces(rate.as_per_sec() * share, open, horizon_s),
+                    (None, None) => daily.pieces(share, spread, open, cal, horizon_s),
                 };
                 demands.push(DemandStream {
                     topic,
@@ -157,7 +197,7 @@ impl Checker<'_> {
             let (Some(daily), Some(delay)) = (&daily, delay) else {
                 continue;
             };
-            let contacts = convolve_days(daily, &delay, k.per_person);
+            let contacts = convolve_days(&daily.totals(), &delay, k.per_person);
             for (c, share) in targets {
                 let Some(handle) =
                     self.handle_for(topics, &sc.topics, topic, c, &channel_names, &cpath)
@@ -171,10 +211,14 @@ impl Checker<'_> {
                 demands.push(DemandStream {
                     topic,
                     channel: c,
-                    pieces: pieces_from_daily(
-                        &scaled,
-                        k.hour_weights.as_deref(),
+                    pieces: Daily::of(scaled).pieces(
+                        1.0,
+                        match k.hour_weights.as_deref() {
+                            Some(w) if w.len() == 24 => Spread::Hours(w),
+                            _ => Spread::Open,
+                        },
                         &channels[c].open,
+                        cal,
                         cal.horizon_s,
                     ),
                     handle,
@@ -238,9 +282,9 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks a demand entry with a constant `rate`; returns an empty daily
-    /// table (the rate is used directly).
-    fn rate_only(&mut self, path: &str, d: &crate::scenario::Demand) -> Option<Vec<f64>> {
+    /// Checks a demand entry with a constant `rate` (used directly, with no
+    /// daily volume): `Some` when it has no problems.
+    fn rate_only(&mut self, path: &str, d: &crate::scenario::Demand) -> Option<()> {
         let before = self.problems.len();
         if d.per_day.is_some() {
             self.err_hint(
@@ -260,6 +304,7 @@ impl Checker<'_> {
         for (key, set) in [
             ("weekday_factors", d.weekday_factors.is_some()),
             ("hour_weights", d.hour_weights.is_some()),
+            ("intraday", d.intraday.is_some()),
         ] {
             if set {
                 self.err_hint(
@@ -269,12 +314,94 @@ impl Checker<'_> {
                 );
             }
         }
-        (self.problems.len() == before).then(Vec::new)
+        (self.problems.len() == before).then_some(())
     }
 
-    /// Daily volumes over the horizon: baseline × weekday factor, plus
-    /// shaped surges (which follow the weekday factors) and tables (taken
-    /// as they are).
+    /// Checks a demand entry with an arrival table `file` (which replaces
+    /// the keys that make a rate) and reads the table.
+    fn file_only(
+        &mut self,
+        path: &str,
+        d: &crate::scenario::Demand,
+    ) -> Option<crate::model::table::ArrivalTable> {
+        for (key, set) in [
+            ("rate", d.rate.is_some()),
+            ("per_day", d.per_day.is_some()),
+            ("weekday_factors", d.weekday_factors.is_some()),
+            ("hour_weights", d.hour_weights.is_some()),
+            ("intraday", d.intraday.is_some()),
+        ] {
+            if set {
+                self.err_hint(
+                    format!("{path}.{key}"),
+                    format!("`{key}` does not apply with `file`: the arrival table gives the contacts of every interval"),
+                    "remove it, or use per_day with hour_weights or intraday instead of file; surges may add to a table".into(),
+                );
+            }
+        }
+        let file = d.file.as_deref().unwrap_or_default();
+        match read_arrivals(&self.base_dir.join(file), self.start_date) {
+            Ok(t) => Some(t),
+            Err((message, hint)) => {
+                let key = format!("{path}.file");
+                match hint {
+                    Some(h) => self.err_hint(key, message, h),
+                    None => self.err(key, message),
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads an `intraday` profile and checks that each weekday with
+    /// contacts has some weight.
+    fn intraday(
+        &mut self,
+        path: &str,
+        file: &str,
+        daily: Option<&Daily>,
+        cal: &Calendar,
+    ) -> Option<Intraday> {
+        let key = format!("{path}.intraday");
+        let profile = match read_intraday(&self.base_dir.join(file)) {
+            Ok(p) => p,
+            Err((message, hint)) => {
+                match hint {
+                    Some(h) => self.err_hint(key, message, h),
+                    None => self.err(key, message),
+                }
+                return None;
+            }
+        };
+        let daily = daily?;
+        let totals = daily.totals();
+        let mut reported = [false; 7];
+        for (day, &v) in totals.iter().enumerate() {
+            let wd = (cal.first_weekday + day) % 7;
+            if v > 0.0 && !reported[wd] && profile.weights[wd].iter().sum::<f64>() <= 0.0 {
+                reported[wd] = true;
+                let date = self
+                    .start_date
+                    .checked_add(jiff::Span::new().days(day as i64))
+                    .unwrap_or(self.start_date);
+                self.err_hint(
+                    key.clone(),
+                    format!(
+                        "{}: the column `{}` is all 0, but {date} has {} contacts to spread",
+                        self.base_dir.join(file).display(),
+                        WEEKDAYS[wd],
+                        crate::units::trim_float(v)
+                    ),
+                    format!("give `{}` some weight, or a weekday factor of 0 (`weekday_factors = {{ {} = 0 }}`)", WEEKDAYS[wd], WEEKDAYS[wd]),
+                );
+            }
+        }
+        Some(profile)
+    }
+
+    /// Daily volumes over the horizon: baseline × weekday factor and
+    /// tables (taken as they are), plus shaped surges (which follow the
+    /// weekday factors), kept as functions of time.
     fn daily(
         &mut self,
         path: &str,
@@ -283,15 +410,15 @@ impl Checker<'_> {
         weekday_factors: Option<&crate::scenario::WeekdayFactors>,
         surges: &[crate::scenario::Surge],
         cal: &Calendar,
-    ) -> Option<Vec<f64>> {
+    ) -> Option<Daily> {
         let days = cal.days;
         let before = self.problems.len();
         let Some(per_day) = per_day else {
             if !has_rate {
                 self.err_hint(
                     path.to_string(),
-                    "no volume: give `rate` or `per_day`",
-                    "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume".into(),
+                    "no volume: give `rate`, `per_day` or `file`",
+                    "rate = \"22/min\" is a constant rate while open; per_day = 1200 is a daily volume; file = \"calls.csv\" an arrival table with columns start,contacts".into(),
                 );
             }
             return None;
@@ -313,20 +440,18 @@ impl Checker<'_> {
                 }
             }
         }
-        let mut shaped = vec![0.0; days as usize];
+        let mut shapes = Vec::new();
         let mut table = vec![0.0; days as usize];
         for (j, surge) in surges.iter().enumerate() {
             match daily_volumes(surge, self.start_date, days, self.base_dir) {
-                Ok(v) => {
-                    let target = if surge.shape == crate::scenario::SurgeShape::Table {
-                        &mut table
-                    } else {
-                        &mut shaped
-                    };
-                    for (t, x) in target.iter_mut().zip(v) {
-                        *t += x;
+                Ok(v) => match Shape::new(surge, self.start_date) {
+                    Some(shape) => shapes.push(shape),
+                    None => {
+                        for (t, x) in table.iter_mut().zip(v) {
+                            *t += x;
+                        }
                     }
-                }
+                },
                 Err(problems) => {
                     for (key, message, hint) in problems {
                         let p = format!("{path}.surges[{j}].{key}");
@@ -341,14 +466,16 @@ impl Checker<'_> {
         if self.problems.len() > before {
             return None;
         }
-        Some(
-            (0..days as usize)
-                .map(|day| {
-                    let wd = (cal.first_weekday + day) % 7;
-                    (per_day + shaped[day]) * factors.map_or(1.0, |f| f[wd].1) + table[day]
-                })
+        let factor: Vec<f64> = (0..days as usize)
+            .map(|day| factors.map_or(1.0, |f| f[(cal.first_weekday + day) % 7].1))
+            .collect();
+        Some(Daily {
+            base: (0..days as usize)
+                .map(|day| per_day * factor[day] + table[day])
                 .collect(),
-        )
+            factor,
+            shapes,
+        })
     }
 
     fn hour_weights(&mut self, path: &str, w: &[f64]) {
@@ -385,65 +512,168 @@ fn rate_pieces(rate_per_s: f64, open: &Intervals, horizon_s: f64) -> Vec<Piece> 
     normalise(spans, horizon_s)
 }
 
-/// Daily volumes spread over each day by hour weights, or evenly over the
-/// opening hours (a day with no opening hours gets its contacts spread over
-/// the whole day: they come, and are counted as not offered).
-fn pieces_from_daily(
-    volumes: &[f64],
-    hour_weights: Option<&[f64]>,
-    open: &Intervals,
-    horizon_s: f64,
-) -> Vec<Piece> {
-    let mut pieces = vec![Piece {
-        start_s: 0.0,
-        rate_per_s: 0.0,
-    }];
-    for (day, &volume) in volumes.iter().enumerate() {
-        let base = day as f64 * DAY_S;
-        match hour_weights {
-            Some(w) if w.len() == 24 => {
-                let total: f64 = w.iter().sum();
-                for (h, wh) in w.iter().enumerate() {
+/// How a day's volume is spread within the day.
+#[derive(Clone, Copy)]
+enum Spread<'a> {
+    /// 24 relative weights, the same every day.
+    Hours(&'a [f64]),
+    /// Weights per weekday and 15- or 30-minute slot.
+    Intraday(&'a Intraday),
+    /// Evenly over the opening hours (over the whole day when closed).
+    Open,
+}
+
+/// A demand entry's volume per day: a part known by day (`base`: the
+/// baseline × weekday factor, and surge tables) and shaped surges, which are
+/// multiplied by the day's `factor` and follow their shape within the day.
+#[derive(Debug, Clone, Default)]
+struct Daily {
+    base: Vec<f64>,
+    factor: Vec<f64>,
+    shapes: Vec<Shape>,
+}
+
+impl Daily {
+    /// Volumes known by day only.
+    fn of(base: Vec<f64>) -> Daily {
+        Daily {
+            factor: vec![1.0; base.len()],
+            base,
+            shapes: Vec::new(),
+        }
+    }
+
+    /// Whether no contacts come from this volume.
+    fn is_zero(&self) -> bool {
+        self.shapes.is_empty() && self.base.iter().all(|&v| v == 0.0)
+    }
+
+    /// The volume of each day (shaped surges integrated over the day).
+    fn totals(&self) -> Vec<f64> {
+        (0..self.base.len())
+            .map(|day| {
+                let (a, b) = (day as f64, day as f64 + 1.0);
+                let surge: f64 = self.shapes.iter().map(|s| s.integral(a, b)).sum();
+                self.base[day] + self.factor[day] * surge
+            })
+            .collect()
+    }
+
+    /// Shaped surges' mean extra contacts per day over `[a_s, b_s)`
+    /// (seconds), times the day's factor.
+    fn surge_mean(&self, day: usize, a_s: f64, b_s: f64) -> f64 {
+        if self.shapes.is_empty() || b_s <= a_s {
+            return 0.0;
+        }
+        let (a, b) = (a_s / DAY_S, b_s / DAY_S);
+        let total: f64 = self.shapes.iter().map(|s| s.integral(a, b)).sum();
+        self.factor[day] * total / (b - a)
+    }
+
+    /// The piecewise-constant rate, times `share`. Each day's volume is
+    /// spread by `spread`; a shaped surge adds, in each piece (an hour, a
+    /// profile slot, an hour of an opening span), its exact mean over the
+    /// piece with the piece's weight, so a constant surge adds exactly its
+    /// height a day. Contacts that fall in closed hours are not offered.
+    fn pieces(
+        &self,
+        share: f64,
+        spread: Spread<'_>,
+        open: &Intervals,
+        cal: &Calendar,
+        horizon_s: f64,
+    ) -> Vec<Piece> {
+        let mut pieces = vec![Piece {
+            start_s: 0.0,
+            rate_per_s: 0.0,
+        }];
+        let with_shapes = !self.shapes.is_empty();
+        for (day, &base_volume) in self.base.iter().enumerate() {
+            let base = day as f64 * DAY_S;
+            let volume = base_volume * share;
+            // Contacts a day in [a, b): the day's volume plus the surges' mean.
+            let level = |a: f64, b: f64| volume + share * self.surge_mean(day, a, b);
+            let slots = |weights: &[f64], slot_s: f64, pieces: &mut Vec<Piece>| {
+                let total: f64 = weights.iter().sum();
+                for (h, wh) in weights.iter().enumerate() {
+                    let a = base + h as f64 * slot_s;
                     pieces.push(Piece {
-                        start_s: base + h as f64 * 3600.0,
+                        start_s: a,
                         rate_per_s: if total > 0.0 {
-                            volume * wh / total / 3600.0
+                            level(a, a + slot_s) * wh / total / slot_s
                         } else {
                             0.0
                         },
                     });
                 }
-            }
-            _ => {
-                let open_s = open.overlap(base, base + DAY_S);
-                if open_s > 0.0 {
-                    pieces.push(Piece {
-                        start_s: base,
-                        rate_per_s: 0.0,
-                    });
-                    for &(a, b) in open.spans() {
-                        let (a, b) = (a.max(base), b.min(base + DAY_S));
-                        if b > a {
-                            pieces.push(Piece {
-                                start_s: a,
-                                rate_per_s: volume / open_s,
-                            });
-                            pieces.push(Piece {
-                                start_s: b,
-                                rate_per_s: 0.0,
-                            });
+            };
+            match spread {
+                Spread::Hours(w) => slots(w, 3600.0, &mut pieces),
+                Spread::Intraday(p) => {
+                    let wd = (cal.first_weekday + day) % 7;
+                    slots(&p.weights[wd], p.slot_s, &mut pieces);
+                }
+                Spread::Open => {
+                    let open_s = open.overlap(base, base + DAY_S);
+                    if open_s > 0.0 {
+                        pieces.push(Piece {
+                            start_s: base,
+                            rate_per_s: 0.0,
+                        });
+                        for &(a, b) in open.spans() {
+                            let (a, b) = (a.max(base), b.min(base + DAY_S));
+                            if b > a {
+                                let mut x = a;
+                                while x < b {
+                                    let y = if with_shapes {
+                                        ((x / 3600.0).floor() * 3600.0 + 3600.0).min(b)
+                                    } else {
+                                        b
+                                    };
+                                    pieces.push(Piece {
+                                        start_s: x,
+                                        rate_per_s: level(x, y) / open_s,
+                                    });
+                                    x = y;
+                                }
+                                pieces.push(Piece {
+                                    start_s: b,
+                                    rate_per_s: 0.0,
+                                });
+                            }
                         }
+                    } else if with_shapes {
+                        slots(&[1.0; 24], 3600.0, &mut pieces);
+                    } else {
+                        pieces.push(Piece {
+                            start_s: base,
+                            rate_per_s: volume / DAY_S,
+                        });
                     }
-                } else {
-                    pieces.push(Piece {
-                        start_s: base,
-                        rate_per_s: volume / DAY_S,
-                    });
                 }
             }
         }
+        normalise(pieces, horizon_s)
     }
-    normalise(pieces, horizon_s)
+}
+
+/// The sum of two piecewise-constant rates (each starting at 0).
+fn sum_pieces(a: &[Piece], b: &[Piece], horizon_s: f64) -> Vec<Piece> {
+    let mut starts: Vec<f64> = a.iter().chain(b).map(|p| p.start_s).collect();
+    starts.sort_by(f64::total_cmp);
+    starts.dedup();
+    let rate_at = |ps: &[Piece], t: f64| {
+        let i = ps.partition_point(|p| p.start_s <= t);
+        if i == 0 { 0.0 } else { ps[i - 1].rate_per_s }
+    };
+    let out = starts
+        .into_iter()
+        .map(|t| Piece {
+            start_s: t,
+            rate_per_s: rate_at(a, t) + rate_at(b, t),
+        })
+        .collect();
+    normalise(out, horizon_s)
 }
 
 /// Moves the volume of days on which the channel never opens to its next
