@@ -175,6 +175,8 @@ fn staffing_csv(model: &Model, advice: &Advice) -> std::io::Result<Vec<u8>> {
         "occupancy_ci95",
         "expected_offered_contacts",
         "offered_load_agents",
+        "blocked_share",
+        "blocked_share_ci95",
     ])?;
     let ch = &model.channels[advice.channel].name;
     for plan in &advice.plans {
@@ -197,6 +199,8 @@ fn staffing_csv(model: &Model, advice: &Advice) -> std::io::Result<Vec<u8>> {
                 num(e.occupancy[j].ci95),
                 num(advice.expected_offered[j]),
                 num(load),
+                num(e.blocked_share[j].mean),
+                num(e.blocked_share[j].ci95),
             ])?;
         }
     }

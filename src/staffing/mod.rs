@@ -12,7 +12,9 @@
 //!   taken over the replications and the sample times in the step (the
 //!   ends of the model's sub-intervals), so it is the step's time-average
 //!   P(N ≥ s): by PASTA, the share of the step's arrivals that would find
-//!   all `s` agents busy. Targets `service_level` and `abandon` use the
+//!   all `s` agents busy (with a limit of K lines, the times with every
+//!   line taken count as blocking, not waiting, and `s` is at most K).
+//!   Targets `service_level` and `abandon` use the
 //!   modified-offered-load rule instead (Jennings, Mandelbaum, Massey &
 //!   Whitt 1996): the ample run's mean number in system is the step's
 //!   offered load, which lags the arrivals and includes redials and
@@ -60,6 +62,10 @@ impl Target {
         let (key, value) = text
             .split_once('=')
             .ok_or_else(|| format!("`{text}` is not METRIC=VALUE; give {valid}"))?;
+        let key = key.trim();
+        if !matches!(key, "p_wait" | "service_level" | "abandon") {
+            return Err(format!("unknown target metric `{key}`; give {valid}"));
+        }
         let value = value.trim();
         let v: f64 = match value.strip_suffix('%') {
             Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
@@ -71,7 +77,7 @@ impl Target {
                 "the target must be a share above 0 and below 1 (got {v})"
             ));
         }
-        match key.trim() {
+        match key {
             "p_wait" => Ok(Target::PWait(v)),
             "service_level" => Ok(Target::ServiceLevel(v)),
             "abandon" => Ok(Target::Abandon(v)),
@@ -173,6 +179,8 @@ pub struct Evaluation {
     pub service_level: Vec<Stat>,
     pub abandon_share: Vec<Stat>,
     pub occupancy: Vec<Stat>,
+    /// Per step: share of offered contacts blocked (every line taken).
+    pub blocked_share: Vec<Stat>,
     /// Per step: the pooled probability of waiting (waited ÷ offered, all
     /// replications together) and the contacts offered in all.
     pub p_wait_pooled: Vec<f64>,
@@ -377,6 +385,7 @@ fn isa(
     mean_handle: f64,
 ) -> (Vec<u32>, Vec<Iteration>, bool, Vec<f64>) {
     let c = opts.channel;
+    let lines = model.channels[c].lines;
     let k = (opts.step_s / sample_s).round() as usize;
     // Ample: far above the largest stationary load.
     let peak = expected
@@ -418,7 +427,21 @@ fn isa(
                 }
                 let mean = v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len().max(1) as f64;
                 let s = match opts.target {
-                    Target::PWait(alpha) => quantile_rule(&mut v, alpha),
+                    Target::PWait(alpha) => match lines {
+                        // With every line taken a caller is blocked, not
+                        // kept waiting: those times count in the
+                        // probability's denominator only, and more agents
+                        // than lines serve no one.
+                        Some(k) => {
+                            for x in v.iter_mut() {
+                                if *x >= k {
+                                    *x = 0;
+                                }
+                            }
+                            quantile_rule(&mut v, alpha).min(k)
+                        }
+                        None => quantile_rule(&mut v, alpha),
+                    },
                     _ => erlang(mean / mean_handle),
                 };
                 (s, mean)
@@ -469,7 +492,7 @@ fn evaluate(
     let n_days = n_steps.div_ceil(steps_per_day);
     // Per replication: per step and per day (offered, waited, p_wait, sl,
     // abandon, occupancy), and overall.
-    type PerRep = (Vec<[f64; 6]>, Vec<[f64; 6]>, [f64; 4]);
+    type PerRep = (Vec<[f64; 7]>, Vec<[f64; 7]>, [f64; 4]);
     let per_rep: Vec<PerRep> = reps
         .into_par_iter()
         .map(|r| {
@@ -491,6 +514,7 @@ fn evaluate(
                     live_service_level(&counts),
                     ratio(counts.abandoned, counts.offered),
                     ratio(busy, on_duty),
+                    ratio(counts.blocked, counts.offered),
                 ]
             };
             let steps = (0..n_steps).map(|j| sums(j * k, (j + 1) * k)).collect();
@@ -533,6 +557,7 @@ fn evaluate(
         service_level: col(3),
         abandon_share: col(4),
         occupancy: col(5),
+        blocked_share: col(6),
         p_wait_pooled: waited_total
             .iter()
             .zip(&offered_total)

@@ -114,6 +114,37 @@ fn with_constant_arrivals_isa_is_the_erlang_a_inverse() {
     assert!(o.mean <= alpha + 0.03 && o.mean >= alpha - 0.12, "{o:?}");
 }
 
+#[test]
+fn with_few_lines_isa_counts_blocked_callers_as_blocked_not_waiting() {
+    // 60 Erlangs offered to 40 lines: the lines are taken much of the time,
+    // so the number in system sits at 40 often; those callers are blocked,
+    // and no more agents than lines are ever advised.
+    let q = queue("12/min", "5m", Some("2m"), 40, Some(40));
+    let model = model_of(&q.scenario(1, Duration::from_secs(0.0), 1, 13));
+    let alpha = 0.2;
+    let advice = advise(
+        &model,
+        &options(Target::PWait(alpha), "1h", 200, vec![Method::Isa]),
+    )
+    .unwrap();
+    let isa = plan(&advice, Method::Isa);
+    for j in 1..advice.n_steps() {
+        let st = &isa.eval.p_wait[j];
+        assert!(
+            isa.required[j] <= 40,
+            "step {j}: {} agents for 40 lines",
+            isa.required[j]
+        );
+        assert!(
+            st.mean <= alpha + 2.0 * st.ci95,
+            "step {j}: {:.3} ± {:.3}",
+            st.mean,
+            st.ci95
+        );
+        assert!(isa.eval.blocked_share[j].mean > 0.05);
+    }
+}
+
 /// A single queue whose arrival rate is a sinusoid with a period of `period`
 /// seconds, in 5-minute pieces (the piece's mean rate).
 fn sinusoid(mean_per_s: f64, amplitude: f64, period: f64, days: u32) -> Model {
