@@ -69,10 +69,14 @@ pub enum Command {
     /// set each step's agents to the smallest s with P(number in system ≥ s)
     /// ≤ α, repeat on the same replications until no step changes by more
     /// than one agent) and by the stationary Erlang rule per step (SIPP);
-    /// then checks each staffing on fresh replications. Writes
-    /// staffing.csv, a staffing table per method (staffing_isa.csv,
-    /// staffing_sipp.csv: `start,agents`, readable as a pool's `staffing`),
-    /// charts and report.html.
+    /// then checks each staffing on fresh replications. Turns the agents
+    /// into FTE per week (shrinkage, absence, an occupancy cap) against the
+    /// FTE on the rosters, and plans hiring waves that close the gap, with
+    /// the latest date to decide each. Writes staffing.csv, a staffing
+    /// table per method (staffing_isa.csv, staffing_sipp.csv:
+    /// `start,agents`, readable as a pool's `staffing`), fte_weekly.csv,
+    /// hiring_plan.csv, hiring_plan.toml (ready-to-paste [[actions]]),
+    /// staffing.json, charts and report.html.
     Staff(StaffArgs),
 }
 
@@ -103,6 +107,19 @@ pub struct StaffArgs {
     /// Which methods: isa, sipp or both.
     #[arg(long, value_name = "METHOD", default_value = "both")]
     pub method: StaffMethod,
+    /// Shrinkage: the share of paid time not on the queue for reasons other
+    /// than absence (breaks, meetings, training, other work), for the
+    /// weekly FTE.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.25)]
+    pub shrinkage: f64,
+    /// Paid hours per FTE per week (e.g. 37.5h) [default: the contract
+    /// hours of the channel's first pool].
+    #[arg(long, value_name = "DURATION")]
+    pub paid_hours: Option<String>,
+    /// Occupancy cap: steps whose agents would be busier than this on
+    /// average get more agents in the weekly FTE (e.g. 0.85).
+    #[arg(long, value_name = "SHARE")]
+    pub occupancy_cap: Option<f64>,
     /// Master seed of all random streams [default: the scenario's `seed`].
     #[arg(short, long, value_name = "S")]
     pub seed: Option<u64>,

@@ -11,6 +11,7 @@ use crate::report::charts::{Chart, Line, NamedChart};
 use crate::report::folder::OutputFolder;
 use crate::report::manifest::Manifest;
 use crate::report::num;
+use crate::staffing::people::{self, HireTerms, PeopleOptions, Wave, Week};
 use crate::staffing::{Advice, Method, Options, Target, advise};
 use crate::units::Duration;
 
@@ -65,6 +66,42 @@ pub fn staff(args: &StaffArgs, out: &mut dyn Write) -> Result<(), CommandError> 
             format!("must be from 1 to 100 (got {})", args.max_iterations),
         ));
     }
+    if !(0.0..0.9).contains(&args.shrinkage) {
+        return Err(CommandError::usage(
+            "--shrinkage",
+            format!("must be a share from 0 up to 0.9 (got {})", args.shrinkage),
+        ));
+    }
+    if let Some(cap) = args.occupancy_cap
+        && !(cap > 0.0 && cap <= 1.0)
+    {
+        return Err(CommandError::usage(
+            "--occupancy-cap",
+            format!("must be a share above 0 and at most 1 (got {cap})"),
+        ));
+    }
+    let first_pool = model.channels[channel].pools.first().copied();
+    let paid_week_s = match &args.paid_hours {
+        Some(text) => {
+            let d = Duration::parse(text)
+                .map_err(|m| CommandError::usage("--paid-hours", m))?
+                .secs();
+            if !(3600.0..=7.0 * crate::model::DAY_S).contains(&d) {
+                return Err(CommandError::usage(
+                    "--paid-hours",
+                    format!("must be from 1h to a week's 168h (got {text})"),
+                ));
+            }
+            d
+        }
+        None => first_pool.map_or(40.0 * 3600.0, |p| model.pools[p].weekly_s),
+    };
+    let people = PeopleOptions {
+        shrinkage: args.shrinkage,
+        paid_week_s,
+        occupancy_cap: args.occupancy_cap,
+        absence: first_pool.map_or(0.0, |p| model.pools[p].absence),
+    };
     let threads = limits::threads(args.threads, u64::from(args.replications))?;
     let (mut folder, notes) = OutputFolder::prepare(&args.out)?;
     for n in notes {
@@ -103,7 +140,33 @@ pub fn staff(args: &StaffArgs, out: &mut dyn Write) -> Result<(), CommandError> 
             &table_csv(&model, &advice, &plan.required).map_err(failed)?,
         )?;
     }
-    folder.write("staffing.json", &json(&model, &advice, elapsed))?;
+    // People: the first method's staffing (ISA when it ran).
+    let plan = &advice.plans[0];
+    let mut weeks = people::weeks(&model, &advice, plan, &people);
+    let terms = people::hire_terms(&model, channel);
+    let waves = match &terms {
+        Some(t) => people::hiring_plan(model.horizon_s, &mut weeks, t, paid_week_s),
+        None => Vec::new(),
+    };
+    let hiring = Hiring {
+        people,
+        weeks,
+        terms,
+        waves,
+    };
+    folder.write(
+        "fte_weekly.csv",
+        &fte_csv(&model, plan.method, &hiring).map_err(failed)?,
+    )?;
+    folder.write(
+        "hiring_plan.csv",
+        &waves_csv(&model, &hiring).map_err(failed)?,
+    )?;
+    folder.write(
+        "hiring_plan.toml",
+        actions_toml(&model, &advice, &hiring).as_bytes(),
+    )?;
+    folder.write("staffing.json", &json(&model, &advice, &hiring, elapsed))?;
     let charts = charts(&model, &advice);
     let mut drawn = Vec::new();
     if !args.no_charts {
@@ -119,11 +182,15 @@ pub fn staff(args: &StaffArgs, out: &mut dyn Write) -> Result<(), CommandError> 
             });
         }
     }
-    folder.write("report.html", html(&model, &advice, &drawn).as_bytes())?;
+    folder.write(
+        "report.html",
+        html(&model, &advice, &hiring, &drawn).as_bytes(),
+    )?;
     let manifest = Manifest::new("staff", &model.scenario_hash, model.seed, args.replications);
     let files = folder.finish(manifest)?;
     if !args.quiet {
         let mut text = summary_table(&model, &advice);
+        text.push_str(&people_table(&model, &hiring));
         let shown: Vec<String> = files
             .iter()
             .filter(|p| !p.starts_with(args.out.join("charts")))
@@ -403,7 +470,7 @@ fn stat_json(s: &crate::stats::Stat) -> serde_json::Value {
 
 /// `staffing.json`: the settings, each method's iterations and overall
 /// performance.
-fn json(model: &Model, advice: &Advice, elapsed_s: f64) -> Vec<u8> {
+fn json(model: &Model, advice: &Advice, hiring: &Hiring, elapsed_s: f64) -> Vec<u8> {
     let plans: Vec<serde_json::Value> = advice
         .plans
         .iter()
@@ -444,6 +511,33 @@ fn json(model: &Model, advice: &Advice, elapsed_s: f64) -> Vec<u8> {
         "elapsed_s": (elapsed_s * 10.0).round() / 10.0,
         "scheduled_agent_hours_h": advice.scheduled.iter().sum::<f64>() * advice.step_s / 3600.0,
         "plans": plans,
+        "people": {
+            "method": advice.plans[0].method.key(),
+            "shrinkage": hiring.people.shrinkage,
+            "absence": hiring.people.absence,
+            "paid_hours_per_fte_week_h": hiring.people.paid_week_s / 3600.0,
+            "occupancy_cap": hiring.people.occupancy_cap,
+            "weeks": hiring.weeks.iter().map(|w| serde_json::json!({
+                "week_start": day(model, w.first_day),
+                "days": w.days,
+                "required_agent_hours_h": w.required_hours,
+                "required_fte": w.required_fte,
+                "available_fte": w.available_fte,
+                "gap_fte": w.gap_fte,
+                "hired_fte": w.hired_fte,
+            })).collect::<Vec<_>>(),
+            "hiring_terms_from": hiring.terms.as_ref().and_then(|t| t.from_action.clone()),
+            "waves": hiring.waves.iter().map(|v| serde_json::json!({
+                "wave": v.number,
+                "pool": hiring.terms.as_ref().map(|t| model.pools[t.pool].name.clone()),
+                "hires": v.hires,
+                "decide_by": date_of(model, v.decide_by_s),
+                "arrive": date_of(model, v.arrive_s),
+                "productive_from": date_of(model, v.productive_s),
+                "late": v.late,
+                "cost": v.cost,
+            })).collect::<Vec<_>>(),
+        },
     });
     let mut bytes = serde_json::to_vec_pretty(&v).unwrap_or_default();
     bytes.push(b'\n');
@@ -452,7 +546,12 @@ fn json(model: &Model, advice: &Advice, elapsed_s: f64) -> Vec<u8> {
 
 /// The report: settings, one row per method, the charts, and how the
 /// advice was made.
-fn html(model: &Model, advice: &Advice, charts: &[crate::report::DrawnChart]) -> String {
+fn html(
+    model: &Model,
+    advice: &Advice,
+    hiring: &Hiring,
+    charts: &[crate::report::DrawnChart],
+) -> String {
     use crate::report::html::{CSS, esc};
     let ch = &model.channels[advice.channel];
     let mut h = String::new();
@@ -511,6 +610,335 @@ fn html(model: &Model, advice: &Advice, charts: &[crate::report::DrawnChart]) ->
         )
     );
     h.push_str(&crate::report::html::figures(charts));
+    h.push_str(&people_html(model, hiring));
     h.push_str("</body></html>\n");
+    h
+}
+
+/// The weekly FTE and the hiring plan.
+struct Hiring {
+    people: PeopleOptions,
+    weeks: Vec<Week>,
+    terms: Option<HireTerms>,
+    waves: Vec<Wave>,
+}
+
+fn day(model: &Model, d: usize) -> String {
+    model
+        .datetime_at(d as f64 * crate::model::DAY_S)
+        .date()
+        .to_string()
+}
+
+/// The date of a time (the day it falls on; decisions are taken by then).
+fn date_of(model: &Model, t: f64) -> String {
+    model.datetime_at(t.max(0.0)).date().to_string()
+}
+
+/// `fte_weekly.csv`.
+fn fte_csv(model: &Model, method: Method, hiring: &Hiring) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "week_start",
+        "week_end",
+        "days",
+        "method",
+        "required_agent_hours_h",
+        "required_fte",
+        "available_fte",
+        "gap_fte",
+        "hired_fte",
+        "gap_after_hiring_fte",
+    ])?;
+    for wk in &hiring.weeks {
+        w.write_record([
+            day(model, wk.first_day),
+            day(model, wk.first_day + wk.days - 1),
+            wk.days.to_string(),
+            method.key().to_string(),
+            num(wk.required_hours),
+            num(wk.required_fte),
+            num(wk.available_fte),
+            num(wk.gap_fte),
+            num(wk.hired_fte),
+            num(wk.gap_fte - wk.hired_fte),
+        ])?;
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// `hiring_plan.csv`.
+fn waves_csv(model: &Model, hiring: &Hiring) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "wave",
+        "pool",
+        "hires",
+        "decide_by",
+        "arrive",
+        "productive_from",
+        "late",
+        "cost",
+    ])?;
+    if let Some(t) = &hiring.terms {
+        for v in &hiring.waves {
+            w.write_record([
+                v.number.to_string(),
+                model.pools[t.pool].name.clone(),
+                v.hires.to_string(),
+                date_of(model, v.decide_by_s),
+                date_of(model, v.arrive_s),
+                date_of(model, v.productive_s),
+                v.late.to_string(),
+                num(v.cost.round()),
+            ])?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// `hiring_plan.toml`: the waves as `[[actions]]` to paste into the
+/// scenario.
+fn actions_toml(model: &Model, advice: &Advice, hiring: &Hiring) -> String {
+    let ch = &model.channels[advice.channel].name;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# Hiring plan for {ch} from `surgesim staff` ({} staffing, {}).\n# Paste into the scenario and run `surgesim run` or `surgesim compare` to\n# see it in the whole service. `at` is the latest date to decide each wave.",
+        advice.plans[0].method.key().to_uppercase(),
+        advice.target
+    );
+    let Some(terms) = &hiring.terms else {
+        let _ = writeln!(t, "# No pool serves {ch}: nothing to hire into.");
+        return t;
+    };
+    if hiring.waves.is_empty() {
+        let _ = writeln!(t, "# No wave needed: the rosters cover every week.");
+    }
+    let secs = |s: f64| Duration::from_secs(s).to_string();
+    for v in &hiring.waves {
+        let _ = writeln!(t, "\n[[actions]]");
+        let _ = writeln!(t, "id = \"{ch}_staff_wave_{}\"", v.number);
+        let _ = writeln!(t, "kind = \"hire\"");
+        let _ = writeln!(
+            t,
+            "description = \"wave {} of the staffing advice for {ch}: productive from {}{}\"",
+            v.number,
+            date_of(model, v.productive_s),
+            if v.late {
+                " (already late: decide at once)"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(t, "pool = \"{}\"", model.pools[terms.pool].name);
+        let _ = writeln!(t, "count = {}", v.hires);
+        let _ = writeln!(t, "at = {}", date_of(model, v.decide_by_s));
+        let _ = writeln!(t, "lead_time = \"{}\"", secs(terms.lead_s));
+        let _ = writeln!(t, "training = \"{}\"", secs(terms.training_s));
+        if terms.start_speed < 1.0 {
+            let _ = writeln!(
+                t,
+                "start_speed = {}",
+                crate::units::trim_float(terms.start_speed)
+            );
+            let _ = writeln!(t, "ramp = \"{}\"", secs(terms.ramp_s));
+        }
+        if terms.leave_rate > 0.0 {
+            let monthly = 1.0 - (-terms.leave_rate * 30.0 * crate::model::DAY_S).exp();
+            let _ = writeln!(
+                t,
+                "attrition_per_month = {}",
+                crate::units::trim_float((monthly * 1e6).round() / 1e6)
+            );
+        }
+        if let Some(c) = terms.contract_s {
+            let _ = writeln!(t, "contract = \"{}\"", secs(c));
+        }
+        let _ = writeln!(
+            t,
+            "cost_per_hour = {}",
+            crate::units::trim_float(terms.cost_per_hour)
+        );
+        let _ = writeln!(
+            t,
+            "cost_per_hire = {}",
+            crate::units::trim_float(terms.cost_per_hire)
+        );
+    }
+    t
+}
+
+/// The terminal lines about people.
+fn people_table(model: &Model, hiring: &Hiring) -> String {
+    let mut t = String::new();
+    let p = &hiring.people;
+    let worst = hiring
+        .weeks
+        .iter()
+        .max_by(|a, b| a.gap_fte.total_cmp(&b.gap_fte));
+    let _ = writeln!(
+        t,
+        "People: FTE of {} paid hours a week, shrinkage {:.0} %, absence {:.0} %{}",
+        crate::units::trim_float(p.paid_week_s / 3600.0),
+        100.0 * p.shrinkage,
+        100.0 * p.absence,
+        p.occupancy_cap.map_or(String::new(), |c| format!(
+            ", occupancy at most {:.0} %",
+            100.0 * c
+        ))
+    );
+    if let Some(w) = worst {
+        let _ = writeln!(
+            t,
+            "  largest gap: week of {}, {:.1} FTE required against {:.1} on the rosters",
+            day(model, w.first_day),
+            w.required_fte,
+            w.available_fte
+        );
+    }
+    match &hiring.terms {
+        Some(terms) if !hiring.waves.is_empty() => {
+            for v in &hiring.waves {
+                let _ = writeln!(
+                    t,
+                    "  wave {}: hire {} into {}, decide by {}{}, productive from {}, cost {}",
+                    v.number,
+                    v.hires,
+                    model.pools[terms.pool].name,
+                    date_of(model, v.decide_by_s),
+                    if v.late { " (already late)" } else { "" },
+                    date_of(model, v.productive_s),
+                    crate::report::table::group_thousands(v.cost.round())
+                );
+            }
+        }
+        Some(_) => {}
+        None => {}
+    }
+    if let Some(text) = shortfall(model, hiring) {
+        let _ = writeln!(t, "  {text}");
+    } else if hiring.waves.is_empty() {
+        let _ = writeln!(t, "  no hiring needed: the rosters cover every week");
+    }
+    t
+}
+
+/// The weeks still short after the hiring plan (by more than half an FTE),
+/// said in words: they come sooner than hiring can deliver.
+fn shortfall(model: &Model, hiring: &Hiring) -> Option<String> {
+    let short: Vec<&Week> = hiring
+        .weeks
+        .iter()
+        .filter(|w| w.gap_fte - w.hired_fte > 0.5)
+        .collect();
+    let (first, last) = (short.first()?, short.last()?);
+    let most = short
+        .iter()
+        .map(|w| w.gap_fte - w.hired_fte)
+        .fold(0.0f64, f64::max);
+    let delay = hiring
+        .terms
+        .as_ref()
+        .map_or(0.0, |t| t.lead_s + t.training_s);
+    Some(format!(
+        "{} week{} from {} to {} stay short by up to {most:.1} FTE: sooner than hiring delivers ({} from decision to productive); cover {} by redeployment, overtime or longer hours",
+        short.len(),
+        if short.len() == 1 { "" } else { "s" },
+        day(model, first.first_day),
+        day(model, last.first_day + last.days - 1),
+        Duration::from_secs(delay),
+        if short.len() == 1 { "it" } else { "them" }
+    ))
+}
+
+/// The report's section on people and hiring.
+fn people_html(model: &Model, hiring: &Hiring) -> String {
+    use crate::report::html::esc;
+    let mut h = String::new();
+    let p = &hiring.people;
+    let _ = writeln!(
+        h,
+        "<h2 id=\"people\">People and hiring</h2>\n<p class=\"muted\">Required FTE = on-queue agent-hours ÷ ({} paid hours per FTE a week × (1 − shrinkage {:.0} %) × (1 − absence {:.0} %)){}; available FTE = rostered hours of the pools that serve the channel ÷ paid hours per FTE (a pool that also serves other channels counts in full).</p>",
+        crate::units::trim_float(p.paid_week_s / 3600.0),
+        100.0 * p.shrinkage,
+        100.0 * p.absence,
+        p.occupancy_cap.map_or(String::new(), |c| format!(
+            ", steps kept at most {:.0} % busy",
+            100.0 * c
+        ))
+    );
+    let _ = writeln!(
+        h,
+        "<table><thead><tr><th>week</th><th>agent-hours</th><th>required FTE</th><th>on the rosters</th><th>gap</th><th>hired (effective)</th><th>gap after hiring</th></tr></thead><tbody>"
+    );
+    for w in &hiring.weeks {
+        let class = if w.gap_fte - w.hired_fte > 0.5 {
+            " class=\"missed\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td{class}>{:.1}</td></tr>",
+            day(model, w.first_day),
+            crate::report::table::group_thousands(w.required_hours.round()),
+            w.required_fte,
+            w.available_fte,
+            w.gap_fte,
+            w.hired_fte,
+            w.gap_fte - w.hired_fte
+        );
+    }
+    let _ = writeln!(h, "</tbody></table>");
+    if let Some(terms) = &hiring.terms {
+        let _ = writeln!(
+            h,
+            "<h3>Hiring plan</h3><p class=\"muted\">Terms {}: {} lead time, {} training{}. A wave is productive from the first week it is for; its latest decision date is that day less the lead time and the training. The waves are in <code>hiring_plan.toml</code> as <code>[[actions]]</code>: paste them into the scenario and run it to see them in the whole service.</p>",
+            terms.from_action.as_ref().map_or(
+                "(no hire action in the scenario: defaults)".to_string(),
+                |a| { format!("of the scenario's action <code>{}</code>", esc(a)) }
+            ),
+            Duration::from_secs(terms.lead_s),
+            Duration::from_secs(terms.training_s),
+            if terms.start_speed < 1.0 {
+                format!(
+                    ", starting at {:.0} % speed, full after {}",
+                    100.0 * terms.start_speed,
+                    Duration::from_secs(terms.ramp_s)
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            h,
+            "<table><thead><tr><th>wave</th><th>pool</th><th>hires</th><th>decide by</th><th>arrive</th><th>productive from</th><th>cost</th></tr></thead><tbody>"
+        );
+        for v in &hiring.waves {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td{}>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                v.number,
+                esc(&model.pools[terms.pool].name),
+                v.hires,
+                if v.late { " class=\"missed\"" } else { "" },
+                date_of(model, v.decide_by_s),
+                if v.late { " (already late)" } else { "" },
+                date_of(model, v.arrive_s),
+                date_of(model, v.productive_s),
+                crate::report::table::group_thousands(v.cost.round())
+            );
+        }
+        if hiring.waves.is_empty() {
+            let _ = writeln!(h, "<tr><td colspan=\"7\">no wave</td></tr>");
+        }
+        let _ = writeln!(h, "</tbody></table>");
+        if let Some(text) = shortfall(model, hiring) {
+            let _ = writeln!(h, "<p class=\"missed\">{}.</p>", esc(&text));
+        }
+    }
     h
 }

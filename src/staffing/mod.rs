@@ -13,7 +13,8 @@
 //!   ends of the model's sub-intervals), so it is the step's time-average
 //!   P(N ≥ s): by PASTA, the share of the step's arrivals that would find
 //!   all `s` agents busy (with a limit of K lines, the times with every
-//!   line taken count as blocking, not waiting, and `s` is at most K).
+//!   line taken count as blocking, not waiting, and `s` is at most K; a
+//!   desk gets at most its counters).
 //!   Targets `service_level` and `abandon` use the
 //!   modified-offered-load rule instead (Jennings, Mandelbaum, Massey &
 //!   Whitt 1996): the ample run's mean number in system is the step's
@@ -32,6 +33,7 @@
 //! [`isolate`] builds the model the methods simulate.
 
 pub mod isolate;
+pub mod people;
 mod stationary;
 
 use rayon::prelude::*;
@@ -290,9 +292,10 @@ pub fn advise(model: &Model, opts: &Options) -> Result<Advice, String> {
                             return 0;
                         }
                         let lambda = expected[j] / open_s[j];
-                        *cache
+                        (*cache
                             .entry(lambda.to_bits())
-                            .or_insert_with(|| erlang(lambda))
+                            .or_insert_with(|| erlang(lambda)))
+                        .min(ch.counters.unwrap_or(u32::MAX))
                     })
                     .collect();
                 (required, Vec::new(), true)
@@ -450,7 +453,10 @@ fn isa(
         if number == 1 {
             load = pairs.iter().map(|p| p.1).collect();
         }
-        let next: Vec<u32> = pairs.iter().map(|p| p.0).collect();
+        // A desk serves at most as many visitors at once as it has
+        // counters: more agents than counters serve no one.
+        let counters = model.channels[c].counters.unwrap_or(u32::MAX);
+        let next: Vec<u32> = pairs.iter().map(|p| p.0.min(counters)).collect();
         let max_change = next
             .iter()
             .zip(&staffing)

@@ -383,3 +383,198 @@ fn staff_refuses_bad_arguments_with_exit_code_2() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+const GROWING: &str = r#"
+[scenario]
+name = "Hiring plan check"
+start = 2026-03-02
+days = 56
+interval = "1h"
+replications = 20
+seed = 9
+
+[channels.line]
+kind = "phone"
+hours = { weekdays = "08:00-16:00" }
+answer_within = "20s"
+service_level_target = 0.8
+patience = { dist = "exponential", mean = "3m" }
+
+[topics.general]
+handle = { line = { dist = "exponential", mean = "5m" } }
+
+[[demand]]
+topic = "general"
+channel = "line"
+per_day = 800
+hour_weights = [0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1, 0,0,0,0,0,0,0,0]
+surges = [{ shape = "step", start = 2026-03-30, peak_per_day = 800 }]
+
+[pools.team]
+headcount = 12
+hours = { weekdays = "08:00-16:00" }
+serves = ["line"]
+
+# The hiring terms `staff` uses (one hire on the last day, arriving after
+# the horizon).
+[[actions]]
+id = "terms"
+kind = "hire"
+pool = "team"
+count = 1
+at = 2026-04-26
+lead_time = "1w"
+training = "1w"
+"#;
+
+/// `METRIC_mean` of the pool rows of weeks.csv, per week.
+fn weekly_pool(weeks_csv: &str, metric: &str) -> Vec<f64> {
+    let mut lines = weeks_csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let scope = header.iter().position(|h| *h == "scope").unwrap();
+    let col = header
+        .iter()
+        .position(|h| *h == format!("{metric}_mean"))
+        .unwrap();
+    lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[scope] == "pool")
+        .map(|r| r[col].parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_hiring_plan_run_as_actions_closes_the_weekly_gap() {
+    let dir = tempdir();
+    let scenario = dir.path().join("growing.toml");
+    std::fs::write(&scenario, GROWING).unwrap();
+    let out = dir.path().join("advice");
+    Command::cargo_bin("surgesim")
+        .unwrap()
+        .args([
+            "staff",
+            "--channel",
+            "line",
+            "--target",
+            "p_wait=0.2",
+            "-n",
+            "100",
+            "--method",
+            "isa",
+            "--shrinkage",
+            "0",
+            "-q",
+            "--no-charts",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let plan = std::fs::read_to_string(out.join("hiring_plan.csv")).unwrap();
+    let waves: Vec<&str> = plan.lines().skip(1).collect();
+    assert!(!waves.is_empty(), "the surge should need hires: {plan}");
+    // Wave 1 is productive from the surge's first week, decided two weeks
+    // (lead time and training) before.
+    assert!(
+        waves[0].starts_with("1,team,")
+            && waves[0].contains(",2026-03-16,2026-03-23,2026-03-30,false,"),
+        "{}",
+        waves[0]
+    );
+    let fte = std::fs::read_to_string(out.join("fte_weekly.csv")).unwrap();
+    let required: Vec<f64> = fte
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+        .collect();
+    // Run the scenario without and with the plan's actions.
+    let on_duty_hours = |text: &str, name: &str| -> Vec<f64> {
+        std::fs::write(&scenario, text).unwrap();
+        let run = dir.path().join(name);
+        Command::cargo_bin("surgesim")
+            .unwrap()
+            .args(["run", "-n", "20", "-q", "--format", "csv", "-o"])
+            .arg(&run)
+            .arg(&scenario)
+            .assert()
+            .success();
+        let weeks = std::fs::read_to_string(run.join("weeks.csv")).unwrap();
+        weekly_pool(&weeks, "pool_on_duty_mean")
+            .iter()
+            .map(|m| m * 168.0)
+            .collect()
+    };
+    let actions = std::fs::read_to_string(out.join("hiring_plan.toml")).unwrap();
+    let without = on_duty_hours(GROWING, "without");
+    let with = on_duty_hours(&format!("{GROWING}\n{actions}"), "with");
+    for w in 4..required.len() {
+        assert!(
+            without[w] < required[w] - 1.0,
+            "week {w}: without hires {:.0} h on duty should fall short of {:.0} h",
+            without[w],
+            required[w]
+        );
+        assert!(
+            with[w] >= required[w] - 1.0,
+            "week {w}: with the plan {:.0} h on duty against {:.0} h required",
+            with[w],
+            required[w]
+        );
+    }
+}
+
+#[test]
+fn a_desk_gets_no_more_agents_than_counters() {
+    let text = r#"
+[scenario]
+name = "Busy desk"
+start = 2026-03-02
+days = 2
+interval = "1h"
+replications = 10
+seed = 4
+
+[channels.desk]
+kind = "desk"
+hours = { weekdays = "09:00-16:00" }
+counters = 5
+answer_within = "30m"
+service_level_target = 0.8
+patience = { dist = "exponential", mean = "2h" }
+
+[topics.visit]
+handle = { desk = { dist = "exponential", mean = "20m" } }
+
+[[demand]]
+topic = "visit"
+channel = "desk"
+rate = "30/h"
+
+[pools.front]
+headcount = 5
+hours = { weekdays = "09:00-16:00" }
+serves = ["desk"]
+"#;
+    let model = crate::util::model_from_text(text);
+    let advice = advise(
+        &model,
+        &options(
+            Target::PWait(0.3),
+            "1h",
+            40,
+            vec![Method::Isa, Method::Sipp],
+        ),
+    )
+    .unwrap();
+    for p in &advice.plans {
+        assert!(
+            p.required.iter().all(|&s| s <= 5),
+            "{}: {:?}",
+            p.method.key(),
+            p.required
+        );
+        // 10 Erlangs on 5 counters: the target cannot be met.
+        assert!(p.eval.overall[0].mean > 0.3, "{:?}", p.eval.overall[0]);
+    }
+}
