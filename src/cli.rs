@@ -293,12 +293,12 @@ pub struct CheckArgs {
 /// `surgesim erlang`.
 #[derive(Debug, Args)]
 pub struct ErlangArgs {
-    /// Number of agents c (ignored with --agents-for).
-    #[arg(long, value_name = "N", required_unless_present = "agents_for")]
+    /// Number of agents c (ignored with --agents-for, --table, --volumes).
+    #[arg(long, value_name = "N", required_unless_present_any = ["agents_for", "table", "volumes"])]
     pub agents: Option<u32>,
-    /// Arrival rate, e.g. "22/min" or "1140/h".
-    #[arg(long, value_name = "RATE")]
-    pub arrivals: String,
+    /// Arrival rate, e.g. "22/min" or "1140/h" (not with --volumes).
+    #[arg(long, value_name = "RATE", required_unless_present = "volumes")]
+    pub arrivals: Option<String>,
     /// Mean handle time (exponential), e.g. "5m".
     #[arg(long, value_name = "DURATION")]
     pub aht: String,
@@ -311,10 +311,29 @@ pub struct ErlangArgs {
     /// Service-level threshold: answered within this wait.
     #[arg(long, value_name = "DURATION", default_value = "20s")]
     pub answer_within: String,
-    /// Print the fewest agents whose service level (answered within the
-    /// threshold ÷ offered) reaches this share, e.g. 0.8.
-    #[arg(long, value_name = "SL")]
-    pub agents_for: Option<f64>,
+    /// Print the fewest agents that reach a target: a share alone (0.8) or
+    /// service_level=0.8 for answered within the threshold ÷ offered;
+    /// asa=20s for the mean wait of answered calls; p_wait=0.2;
+    /// abandon=0.05. With --occupancy-cap, also no busier than the cap.
+    #[arg(long, value_name = "TARGET")]
+    pub agents_for: Option<String>,
+    /// Table mode: every KPI for each number of agents from FROM to TO,
+    /// e.g. 10-20.
+    #[arg(long, value_name = "FROM-TO", conflicts_with_all = ["agents_for", "simulate"])]
+    pub table: Option<String>,
+    /// Volumes mode: a CSV of `start,contacts` per interval (a constant
+    /// step from 5 minutes to a day) in, the agents each interval needs for
+    /// --agents-for (default service_level=0.8) out, as CSV (or --json).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["table", "simulate"])]
+    pub volumes: Option<std::path::PathBuf>,
+    /// Shrinkage (share of paid time off the queue): agents are also given
+    /// as FTE = agents ÷ (1 − shrinkage).
+    #[arg(long, value_name = "SHARE")]
+    pub shrinkage: Option<f64>,
+    /// With --agents-for and --volumes: agents no busier than this share on
+    /// average (e.g. 0.85).
+    #[arg(long, value_name = "SHARE")]
+    pub occupancy_cap: Option<f64>,
     /// Also simulate the same queue with the engine and print the estimates
     /// with 95 % half-widths beside the exact values.
     #[arg(long)]

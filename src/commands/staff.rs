@@ -336,8 +336,9 @@ fn summary_table(model: &Model, advice: &Advice) -> String {
     let scheduled: f64 = advice.scheduled.iter().sum::<f64>() * advice.step_s / 3600.0;
     let _ = writeln!(
         t,
-        "  scheduled now (pools serving the channel, as rostered): {} agent-hours",
-        crate::report::table::group_thousands(scheduled.round())
+        "  scheduled now (pools serving the channel, as rostered): {} agent-hours; pools: {}",
+        crate::report::table::group_thousands(scheduled.round()),
+        pools_serving(model, advice.channel)
     );
     for plan in &advice.plans {
         let (met, with) = steps_meeting(advice, plan);
@@ -604,7 +605,8 @@ fn html(
     let _ = writeln!(h, "</tbody></table>");
     let _ = writeln!(
         h,
-        "<p class=\"muted\">Scheduled now: {} agent-hours in the pools that serve the channel, as rostered (before absence and actions). ISA sets each step's agents to the smallest number that the channel's number in system, simulated with the previous staffing, reaches with probability at most α, and repeats on the same replications until no step changes by more than one agent; targets other than the probability of waiting use the modified offered load (the number in system with ample staff) in a stationary Erlang A queue. SIPP uses the step's mean arrival rate in the same stationary queue. Both are then simulated on fresh replications: the figures above are what each staffing achieves. The channel is staffed on its own by dedicated agents; actions, other channels and absence are left out (see the README, “Staffing advice”).</p>",
+        "<p class=\"muted\">Pools that serve the channel: {}. A pool that serves several channels needs at most the sum of their requirements at each step (less when their peaks differ); it counts in full in each channel's scheduled figure. Scheduled now: {} agent-hours in the pools that serve the channel, as rostered (before absence and actions). ISA sets each step's agents to the smallest number that the channel's number in system, simulated with the previous staffing, reaches with probability at most α, and repeats on the same replications until no step changes by more than one agent; targets other than the probability of waiting use the modified offered load (the number in system with ample staff) in a stationary Erlang A queue. SIPP uses the step's mean arrival rate in the same stationary queue. Both are then simulated on fresh replications: the figures above are what each staffing achieves. The channel is staffed on its own by dedicated agents; actions, other channels and absence are left out (see the README, “Staffing advice”).</p>",
+        esc(&pools_serving(model, advice.channel)),
         crate::report::table::group_thousands(
             (advice.scheduled.iter().sum::<f64>() * advice.step_s / 3600.0).round()
         )
@@ -941,4 +943,32 @@ fn people_html(model: &Model, hiring: &Hiring) -> String {
         }
     }
     h
+}
+
+/// The pools that serve the channel, each with the other channels it
+/// serves: how a channel's requirement maps to pools.
+fn pools_serving(model: &Model, c: usize) -> String {
+    let parts: Vec<String> = model.channels[c]
+        .pools
+        .iter()
+        .map(|&p| {
+            let others: Vec<&str> = model
+                .channels
+                .iter()
+                .enumerate()
+                .filter(|(o, ch)| *o != c && ch.pools.contains(&p))
+                .map(|(_, ch)| ch.name.as_str())
+                .collect();
+            if others.is_empty() {
+                format!("{} (only this channel)", model.pools[p].name)
+            } else {
+                format!("{} (also {})", model.pools[p].name, others.join(", "))
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join("; ")
+    }
 }

@@ -9,7 +9,7 @@ mod compile;
 mod schedule;
 pub mod staffing_table;
 mod surge;
-mod table;
+pub mod table;
 mod warnings;
 
 pub use action::{Action, Effect, Fire, Hire, Metric, Redeploy, Trigger};

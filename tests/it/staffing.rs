@@ -578,3 +578,170 @@ serves = ["desk"]
         assert!(p.eval.overall[0].mean > 0.3, "{:?}", p.eval.overall[0]);
     }
 }
+
+fn erlang(args: &[&str]) -> (i32, String, String) {
+    let o = Command::cargo_bin("surgesim")
+        .unwrap()
+        .arg("erlang")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_erlang_table_gives_every_kpi_per_number_of_agents() {
+    let (code, out, _) = erlang(&[
+        "--arrivals",
+        "180/h",
+        "--aht",
+        "5m",
+        "--table",
+        "14-18",
+        "--shrinkage",
+        "0.3",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // 180 an hour of 5 minutes: exactly 15 Erlangs, shown as such.
+    assert_eq!(v["offered_load_erlangs"], 15.0);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    // Erlang C at or above the load is unstable: no values.
+    assert!(rows[1]["p_wait"].is_null());
+    let c16 = surgesim::analytic::erlang_c(16, 15.0);
+    assert!((rows[2]["p_wait"].as_f64().unwrap() - c16).abs() < 1e-9);
+    assert!((rows[2]["fte"].as_f64().unwrap() - 16.0 / 0.7).abs() < 1e-9);
+    let (_, text, _) = erlang(&["--arrivals", "180/h", "--aht", "5m", "--table", "16-16"]);
+    assert!(text.starts_with("offered load 15 Erlangs"), "{text}");
+}
+
+#[test]
+fn the_erlang_calculator_staffs_for_asa_occupancy_and_interval_volumes() {
+    // ASA: the fewest agents with a mean wait of answered calls <= 20 s.
+    let (code, out, _) = erlang(&[
+        "--arrivals",
+        "180/h",
+        "--aht",
+        "5m",
+        "--agents-for",
+        "asa=20s",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let n = v["agents"].as_u64().unwrap() as u32;
+    let asa = |agents: u32| {
+        surgesim::analytic::evaluate(
+            &surgesim::analytic::Queue {
+                arrival_rate: 0.05,
+                service_rate: 1.0 / 300.0,
+                agents,
+                lines: None,
+                abandon_rate: 0.0,
+            },
+            20.0,
+        )
+        .unwrap()
+        .asa_s
+    };
+    assert!(asa(n) <= 20.0 && asa(n - 1) > 20.0, "{n}");
+    // An occupancy cap adds agents when the target alone runs them hotter.
+    let (_, out, _) = erlang(&[
+        "--arrivals",
+        "180/h",
+        "--aht",
+        "5m",
+        "--agents-for",
+        "asa=60s",
+        "--occupancy-cap",
+        "0.8",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["occupancy"].as_f64().unwrap() <= 0.8);
+    // Volumes: contacts per interval in, agents per interval out.
+    let dir = tempdir();
+    let file = dir.path().join("volumes.csv");
+    std::fs::write(
+        &file,
+        "start,contacts\n2026-03-02T08:00,120\n2026-03-02T08:30,200\n2026-03-02T09:00,0\n",
+    )
+    .unwrap();
+    let (code, out, err) = erlang(&[
+        "--volumes",
+        file.to_str().unwrap(),
+        "--aht",
+        "5m",
+        "--agents-for",
+        "0.8",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        rows[0],
+        "start,contacts,load_erlangs,agents,fte,service_level,asa_s,p_wait,p_abandon,occupancy"
+    );
+    // 120 in 30 minutes of 5 minutes each: 20 Erlangs.
+    let first: Vec<&str> = rows[1].split(',').collect();
+    assert_eq!(&first[..3], ["2026-03-02T08:00", "120", "20"]);
+    let agents: u32 = first[3].parse().unwrap();
+    let q = surgesim::analytic::Queue {
+        arrival_rate: 120.0 / 1800.0,
+        service_rate: 1.0 / 300.0,
+        agents: 1,
+        lines: None,
+        abandon_rate: 0.0,
+    };
+    assert_eq!(
+        Some(agents),
+        surgesim::analytic::agents_for_service_level(&q, 20.0, 0.8, 1000).unwrap()
+    );
+    assert!(
+        rows[3].starts_with("2026-03-02T09:00,0,0,0,0,"),
+        "{}",
+        rows[3]
+    );
+    // Bad input names the flag and exits 2.
+    for (args, needle) in [
+        (
+            vec![
+                "--arrivals",
+                "180/h",
+                "--aht",
+                "5m",
+                "--agents-for",
+                "asa=0s",
+            ],
+            "longer than 0",
+        ),
+        (
+            vec![
+                "--arrivals",
+                "180/h",
+                "--aht",
+                "5m",
+                "--agents-for",
+                "speed=3",
+            ],
+            "unknown target",
+        ),
+        (
+            vec!["--arrivals", "180/h", "--aht", "5m", "--table", "20-10"],
+            "FROM <= TO",
+        ),
+        (
+            vec!["--volumes", "/nonexistent.csv", "--aht", "5m"],
+            "--volumes",
+        ),
+    ] {
+        let (code, _, err) = erlang(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
