@@ -366,16 +366,7 @@ impl Goal {
             }
             return Ok(Goal::Asa(d.secs()));
         }
-        let v: f64 = match value.strip_suffix('%') {
-            Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
-            None => value.parse::<f64>(),
-        }
-        .map_err(|_| format!("`{value}` is not a number; give {valid}"))?;
-        if !(v > 0.0 && v < 1.0) {
-            return Err(format!(
-                "must be a share between 0 and 1, e.g. 0.8 (got {v})"
-            ));
-        }
+        let v = crate::staffing::parse_share(value, valid)?;
         match key {
             "service_level" | "sl" => Ok(Goal::ServiceLevel(v)),
             "p_wait" => Ok(Goal::PWait(v)),

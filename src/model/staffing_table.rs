@@ -25,21 +25,10 @@ pub type TableProblem = (String, Option<String>);
 /// The most agents a table may put on duty at once.
 const MAX_AGENTS: u32 = 1_000_000;
 
-/// Parses a table's date-time: `YYYY-MM-DDTHH:MM[:SS]`, the same with a
-/// space, or a date alone (midnight).
+/// Parses a table's date-time, as arrival tables do
+/// ([`super::table::parse_date_time`]).
 pub fn parse_datetime(text: &str) -> Option<jiff::civil::DateTime> {
-    if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
-        return Some(dt);
-    }
-    if let Some((d, t)) = text.split_once(' ') {
-        let joined = format!("{}T{}", d.trim(), t.trim());
-        if let Ok(dt) = joined.parse::<jiff::civil::DateTime>() {
-            return Some(dt);
-        }
-    }
-    text.parse::<jiff::civil::Date>()
-        .ok()
-        .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    super::table::parse_date_time(text).map(|(dt, _)| dt)
 }
 
 /// Seconds from the start of `start` (midnight) to `dt`.

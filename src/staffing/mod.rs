@@ -57,6 +57,22 @@ pub enum Target {
     Abandon(f64),
 }
 
+/// A share above 0 and below 1, written `0.2` or `20%`; `valid` says what
+/// the whole flag may be.
+pub fn parse_share(value: &str, valid: &str) -> Result<f64, String> {
+    let v: f64 = match value.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => value.parse::<f64>(),
+    }
+    .map_err(|_| format!("`{value}` is not a number; give {valid}"))?;
+    if !(v > 0.0 && v < 1.0) {
+        return Err(format!(
+            "the target must be a share above 0 and below 1 (got {v})"
+        ));
+    }
+    Ok(v)
+}
+
 impl Target {
     /// Parses `p_wait=0.2`, `service_level=0.8` (or `80%`), `abandon=0.05`.
     pub fn parse(text: &str) -> Result<Target, String> {
@@ -68,17 +84,7 @@ impl Target {
         if !matches!(key, "p_wait" | "service_level" | "abandon") {
             return Err(format!("unknown target metric `{key}`; give {valid}"));
         }
-        let value = value.trim();
-        let v: f64 = match value.strip_suffix('%') {
-            Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
-            None => value.parse::<f64>(),
-        }
-        .map_err(|_| format!("`{value}` is not a number; give {valid}"))?;
-        if !(v > 0.0 && v < 1.0) {
-            return Err(format!(
-                "the target must be a share above 0 and below 1 (got {v})"
-            ));
-        }
+        let v = parse_share(value.trim(), valid)?;
         match key {
             "p_wait" => Ok(Target::PWait(v)),
             "service_level" => Ok(Target::ServiceLevel(v)),
