@@ -78,12 +78,30 @@ pub struct Model {
     pub class_of: Vec<usize>,
     /// Contingency actions of the enabled plans (and those in no plan).
     pub actions: Vec<Action>,
+    /// Scripted events (`[[injects]]`), in scenario order: what the news
+    /// says and when. Their mechanics live in `actions` and `demands`.
+    pub injects: Vec<Inject>,
     /// Things worth knowing that do not stop the run (contacts nobody can
     /// serve, for instance).
     pub warnings: Vec<String>,
 }
 
 pub use crate::scenario::{ChannelKind, Closing};
+
+/// A scripted event (an `[[injects]]` entry) as the news reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inject {
+    /// The scenario's id.
+    pub id: String,
+    /// `spike`, `wave`, `outage`, `sick_leave` or `rule`.
+    pub kind: &'static str,
+    /// The headline shown when it happens.
+    pub news: String,
+    /// When it starts, seconds.
+    pub at_s: f64,
+    /// When it ends, seconds (`None`: it lasts or fades by itself).
+    pub end_s: Option<f64>,
+}
 
 /// A contact channel: a phone line, an e-mail inbox or a walk-in desk.
 #[derive(Debug, Clone)]

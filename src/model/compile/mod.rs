@@ -150,6 +150,7 @@ impl Checker<'_> {
             classes: classes.list,
             class_of: classes.class_of,
             actions,
+            injects: Vec::new(),
             warnings,
         })
     }
