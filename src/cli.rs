@@ -78,6 +78,89 @@ pub enum Command {
     /// hiring_plan.csv, hiring_plan.toml (ready-to-paste [[actions]]),
     /// staffing.json, charts and report.html.
     Staff(StaffArgs),
+    /// A preparedness exercise: the crisis played a step at a time.
+    ///
+    /// The trainees see one world (replication 0 of the seed) as a duty
+    /// manager would after each step (a day by default): contacts, service
+    /// level, waits, abandonment, backlogs, people turned away, staff and
+    /// hires, cost, trends and the news (the scenario's injects). Between
+    /// steps they take decisions (`hire pool=phone_team count=10
+    /// lead_time=2w`), each checked and shown with its lead time and cost.
+    /// Type `help` in the session. Every decision is recorded with its
+    /// time in the decisions file (the scenario's [[actions]] syntax), so a
+    /// session can be resumed, replayed, debriefed or run as a plan. With
+    /// standard input not a terminal, commands are read line by line.
+    /// Writes DIR/briefing.html at the start, DIR/decisions.toml as it
+    /// goes, and the debrief in DIR/debrief/ at the end. Without a
+    /// scenario file it plays the bundled exercise scenario
+    /// (scenarios/exercise.toml).
+    Exercise(ExerciseArgs),
+    /// The debrief of an exercise from its decisions file.
+    ///
+    /// Runs the trainees' decisions, doing nothing and the scenario's own
+    /// contingency plan on the same replications (the exercise world is
+    /// number 0), what each decision cost and bought (the run without it,
+    /// paired), and how lucky the exercise world was. Writes debrief.html,
+    /// debrief.json, summary.txt, charts and a copy of the decisions.
+    Debrief(DebriefArgs),
+}
+
+/// `surgesim exercise`.
+#[derive(Debug, Args)]
+pub struct ExerciseArgs {
+    /// Scenario file (TOML). Default: the bundled exercise scenario.
+    pub scenario: Option<PathBuf>,
+    /// Seed of the world the trainees see [default: the scenario's].
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// How far the world moves at each `advance`: a whole number of the
+    /// scenario's reporting intervals (1d, 4h, 1w).
+    #[arg(long, value_name = "DURATION", default_value = "1d")]
+    pub step: String,
+    /// Decisions file: if it exists, the session resumes from it (its
+    /// decisions replayed, the time where it stopped); the session records
+    /// into it [default: DIR/decisions.toml].
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// Folder for the briefing, the decisions and the debrief.
+    #[arg(short, long, value_name = "DIR", default_value = "out/exercise")]
+    pub out: PathBuf,
+    /// Replications of each world in the debrief.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
+    pub replications: u32,
+    /// Worker threads for the debrief [default: one per core].
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// End without the debrief (`surgesim debrief` makes it later).
+    #[arg(long)]
+    pub no_debrief: bool,
+    /// Never clear the screen (even on a terminal).
+    #[arg(long)]
+    pub plain: bool,
+}
+
+/// `surgesim debrief`.
+#[derive(Debug, Args)]
+pub struct DebriefArgs {
+    /// Scenario file (TOML) the exercise was played on.
+    pub scenario: PathBuf,
+    /// The exercise's decisions file.
+    pub decisions: PathBuf,
+    /// Output folder (written whole).
+    #[arg(short, long, value_name = "DIR", default_value = "out/debrief")]
+    pub out: PathBuf,
+    /// Replications of each world.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
+    pub replications: u32,
+    /// How long after its effect a decision's gains are counted.
+    #[arg(long, value_name = "DURATION", default_value = "4w")]
+    pub window: String,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `surgesim staff`.
@@ -164,6 +247,11 @@ pub struct CompareArgs {
     /// declares].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub variants: Vec<String>,
+    /// Compare an exercise's decisions file with the scenario as written:
+    /// an arm `decisions` (the scenario's plans off, the file's decisions
+    /// on); variants only if --variants names them.
+    #[arg(long, value_name = "FILE", conflicts_with = "other")]
+    pub decisions: Option<PathBuf>,
     /// Replications per arm [default: the scenario's `replications`]; with
     /// --precision, the first batch.
     #[arg(short = 'n', long, value_name = "N")]
@@ -267,6 +355,11 @@ pub struct RunArgs {
     /// files, charts, report, finish) on standard error.
     #[arg(long)]
     pub timings: bool,
+    /// Play an exercise's decisions file as the plan: the scenario's own
+    /// plans are switched off and the decisions (the file's [[actions]])
+    /// take part; injects stay.
+    #[arg(long, value_name = "FILE", conflicts_with = "variant")]
+    pub decisions: Option<PathBuf>,
 }
 
 /// An output kind of `run`.

@@ -61,6 +61,7 @@ pub mod commands;
 pub mod compare;
 pub mod dist;
 pub mod engine;
+pub mod exercise;
 pub mod kpi;
 pub mod model;
 pub mod report;

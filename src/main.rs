@@ -42,5 +42,7 @@ fn run(cli: &Cli) -> Result<(), CommandError> {
         Command::Erlang(args) => commands::erlang(args, &mut out),
         Command::Compare(args) => commands::compare(args, &mut out),
         Command::Staff(args) => commands::staff(args, &mut out),
+        Command::Exercise(args) => commands::exercise(args, &mut out),
+        Command::Debrief(args) => commands::debrief(args, &mut out),
     }
 }

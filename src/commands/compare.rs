@@ -65,6 +65,20 @@ fn plans(args: &CompareArgs) -> Result<Vec<Plan>, CommandError> {
         });
         return Ok(out);
     }
+    if let Some(path) = &args.decisions {
+        out.push(Plan {
+            name: "decisions".into(),
+            description: format!(
+                "the decisions of {}, the scenario's plans off",
+                path.display()
+            ),
+            changes: vec![format!("decisions file {}", path.display())],
+            model: super::exercise::decisions_model(&loaded, path)?,
+        });
+        if args.variants.is_empty() {
+            return Ok(out);
+        }
+    }
     let names: Vec<String> = if args.variants.is_empty() {
         loaded.variants.iter().map(|v| v.name.clone()).collect()
     } else {

@@ -6,6 +6,7 @@
 mod check;
 mod compare;
 mod erlang;
+mod exercise;
 mod interrupt;
 pub mod limits;
 mod phases;
@@ -15,6 +16,7 @@ mod staff;
 pub use check::check;
 pub use compare::compare;
 pub use erlang::erlang;
+pub use exercise::{debrief, exercise};
 pub use interrupt::handle_interrupts;
 pub use run::{BUNDLED_SCENARIO, run};
 pub use staff::staff;

@@ -50,12 +50,16 @@ fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let mut phases = Phases::start();
     let loaded = load_scenario(args.scenario.as_ref())?;
-    let mut model = match &args.variant {
-        Some(v) => super::check::compile_variant(&loaded, v)?.1,
-        None => compile_loaded(&loaded)?,
+    let mut model = match (&args.variant, &args.decisions) {
+        (_, Some(d)) => super::exercise::decisions_model(&loaded, d)?,
+        (Some(v), None) => super::check::compile_variant(&loaded, v)?.1,
+        (None, None) => compile_loaded(&loaded)?,
     };
     if let Some(v) = &args.variant {
         model.name = format!("{} — variant {v}", model.name);
+    }
+    if let Some(d) = &args.decisions {
+        model.name = format!("{} — decisions {}", model.name, d.display());
     }
     apply_overrides(&mut model, args)?;
     // Limits before work: threads, memory, the output folder.

@@ -439,6 +439,7 @@ fn charts(model: &Model, advice: &Advice) -> Vec<NamedChart> {
                 lines,
                 scale: 1.0,
                 reference: None,
+                markers: Vec::new(),
             },
         },
         NamedChart {
@@ -453,6 +454,7 @@ fn charts(model: &Model, advice: &Advice) -> Vec<NamedChart> {
                 lines: achieved,
                 scale: 100.0,
                 reference: Some((100.0 * advice.target.value(), "target".into())),
+                markers: Vec::new(),
             },
         },
     ]

@@ -11,6 +11,7 @@ mod demand;
 mod determinism;
 mod docs;
 mod erlang_validation;
+mod exercise;
 mod fuzz;
 mod golden;
 mod library;

@@ -177,6 +177,7 @@ pub fn draw<DB: DrawingBackend>(
             lines,
             scale,
             reference,
+            markers,
         } => {
             let fin = |x: f64| x.is_finite();
             let all = lines.iter().flat_map(|l| {
@@ -279,6 +280,7 @@ pub fn draw<DB: DrawingBackend>(
                     .map_err(err)?;
                 }
             }
+            draw_markers(&mut cc, markers, nd, hi, s).map_err(err)?;
         }
         Chart::Scatter {
             title,

@@ -64,6 +64,8 @@ pub enum Chart {
         scale: f64,
         /// A horizontal reference line, in display units, and its label.
         reference: Option<(f64, String)>,
+        /// `(day, label)` markers (decisions and events taking effect).
+        markers: Vec<(f64, String)>,
     },
     /// Labelled points with interval whiskers in both directions.
     Scatter {

@@ -117,6 +117,7 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
                 lines,
                 scale: 100.0,
                 reference: Some((100.0 * ch.sl_target, "target".into())),
+                markers: Vec::new(),
             },
         });
         // Paired daily differences from the base, with 95 % bands.
@@ -161,6 +162,7 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
                     lines,
                     scale: 100.0,
                     reference: Some((0.0, "no difference".into())),
+                    markers: Vec::new(),
                 },
             });
         }
@@ -178,6 +180,7 @@ pub fn chart_list(cmp: &Comparison) -> Vec<NamedChart> {
                     lines,
                     scale: 1.0,
                     reference: None,
+                    markers: Vec::new(),
                 },
             });
         }
