@@ -103,6 +103,27 @@ pub enum Command {
     /// paired), and how lucky the exercise world was. Writes debrief.html,
     /// debrief.json, summary.txt, charts and a copy of the decisions.
     Debrief(DebriefArgs),
+    /// Write a bundled scenario as editable files.
+    ///
+    /// Without TEMPLATE, a short commented starter scenario for one agency
+    /// (starter.toml) that runs as it is; with one, a bundled scenario and
+    /// its CSV tables (`surgesim scenarios` lists them). Existing files are
+    /// not replaced unless --force.
+    Init(InitArgs),
+    /// List the bundled scenarios with what they represent.
+    Scenarios,
+}
+
+/// `surgesim init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Bundled scenario to write (see `surgesim scenarios`) [default: starter].
+    pub template: Option<String>,
+    /// Folder to write into (created if missing) [default: the current folder].
+    pub dir: Option<PathBuf>,
+    /// Replace files of the same names.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `surgesim exercise`.

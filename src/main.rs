@@ -44,5 +44,7 @@ fn run(cli: &Cli) -> Result<(), CommandError> {
         Command::Staff(args) => commands::staff(args, &mut out),
         Command::Exercise(args) => commands::exercise(args, &mut out),
         Command::Debrief(args) => commands::debrief(args, &mut out),
+        Command::Init(args) => commands::init(args, &mut out),
+        Command::Scenarios => commands::scenarios(&mut out),
     }
 }

@@ -30,7 +30,7 @@ fn load(path: Option<&PathBuf>) -> Result<LoadedScenario, CommandError> {
 
 /// Writes `bytes` to `path` whole: a temporary file beside it, synced, then
 /// renamed over it.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
+pub(super) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
     let failed = |source| CommandError::Output {
         what: path.display().to_string(),
         source,

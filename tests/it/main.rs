@@ -14,6 +14,7 @@ mod erlang_validation;
 mod exercise;
 mod fuzz;
 mod golden;
+mod init;
 mod library;
 mod limits;
 mod memory;
