@@ -533,11 +533,28 @@ languages: {}",
             );
         }
     }
-    if !model.actions.is_empty() {
+    if model.actions.iter().any(|a| a.inject.is_none()) {
         let _ = writeln!(s, "\ncontingency actions taking part:");
     }
-    for a in &model.actions {
+    for a in model.actions.iter().filter(|a| a.inject.is_none()) {
         let _ = writeln!(s, "  {}", action_line(model, a));
+    }
+    if !model.injects.is_empty() {
+        let _ = writeln!(s, "\nscripted events (injects):");
+    }
+    for (i, inj) in model.injects.iter().enumerate() {
+        let until = inj
+            .end_s
+            .map_or(String::new(), |e| format!(" until {}", moment(model, e)));
+        let _ = writeln!(
+            s,
+            "  {} ({}) on {}{until}: \"{}\"\n    {}",
+            inj.id,
+            inj.kind,
+            moment(model, inj.at_s),
+            inj.news,
+            model.describe_inject(i)
+        );
     }
     for w in &model.warnings {
         let _ = writeln!(s, "\nwarning: {w}");
