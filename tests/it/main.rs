@@ -13,6 +13,7 @@ mod docs;
 mod erlang_validation;
 mod fuzz;
 mod golden;
+mod injects;
 mod library;
 mod limits;
 mod memory;
