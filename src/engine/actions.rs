@@ -1,6 +1,9 @@
 //! Contingency actions in the running replication: when they are decided
 //! (a date, or a trigger checked at the end of every reporting interval),
-//! their effect after the decision delay, and their undoing.
+//! their effect after the decision delay, and their undoing. Injects that
+//! work as actions (outages, sick leave, rules) run here too; an outage
+//! holds the lines or counters it sets until it ends, whatever an action
+//! does meanwhile, and then gives back what the channel would have.
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;

@@ -267,6 +267,7 @@ impl Checker<'_> {
     /// the clock when there is none; the height is scaled so that the
     /// expected total is `contacts` whatever the factors and the spread
     /// leave out. Beyond the horizon the last week's pattern is assumed.
+    /// `None` when the entry's factors leave no time for the contacts.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn spike_pieces(
         &mut self,
@@ -279,7 +280,7 @@ impl Checker<'_> {
         at_s: f64,
         half_s: f64,
         contacts: f64,
-    ) -> Vec<Piece> {
+    ) -> Option<Vec<Piece>> {
         let channel_name = channels[c].name.as_str();
         let topic = topics.names.iter().position(|n| *n == topic_name);
         let first = sc.demand.iter().find(|d| {
@@ -353,11 +354,14 @@ impl Checker<'_> {
             factor_mean(&unit.factor)
         };
         let total = inside + ratio * shape.integral(h_days, f64::INFINITY);
-        let scale = if total > 0.0 { contacts / total } else { 0.0 };
+        if !(total > 0.0 && total.is_finite()) {
+            return None;
+        }
+        let scale = contacts / total;
         for p in &mut pieces {
             p.rate_per_s *= scale;
         }
-        pieces
+        Some(pieces)
     }
 
     /// The streams of a `wave` inject: `people` extra newcomers in all

@@ -269,7 +269,7 @@ impl Checker<'_> {
         let half_s = self.positive(path, "half_life", inj.half_life, DAY_S);
         let (t, c) = (t?, c?);
         let handle = self.handle_for(topics, &sc.topics, t, c, &channel_names, path)?;
-        let pieces = self.spike_pieces(
+        let Some(pieces) = self.spike_pieces(
             sc,
             topics.names[t],
             c,
@@ -279,7 +279,17 @@ impl Checker<'_> {
             at_s,
             half_s,
             contacts,
-        );
+        ) else {
+            self.err_hint(
+                path.to_string(),
+                format!(
+                    "the spike's contacts have no time to come: the first [[demand]] entry of topic `{}` on channel `{}` has a weekday factor or hour weight of 0 at every time from `at` on",
+                    topics.names[t], channel_names[c]
+                ),
+                "the spike follows that entry's weekday factors and spread within the day; give them some weight".into(),
+            );
+            return None;
+        };
         Some(Mechanics::Streams(vec![DemandStream {
             topic: t,
             channel: c,
