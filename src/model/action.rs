@@ -247,14 +247,15 @@ impl Action {
     /// The effect in words, e.g. "hire 20 into phone_team"; a scripted
     /// event's starts with its kind: "inject (outage): 0 lines on hotline".
     pub fn describe(&self, m: &super::Model) -> String {
-        let text = self.describe_effect(m);
+        let text = self.effect_words(m);
         match self.inject.and_then(|i| m.injects.get(i)) {
             Some(inj) => format!("inject ({}): {text}", inj.kind),
             None => text,
         }
     }
 
-    fn describe_effect(&self, m: &super::Model) -> String {
+    /// The effect in words, without the inject's kind.
+    pub fn effect_words(&self, m: &super::Model) -> String {
         let human = crate::units::human_duration;
         let pool = |p: usize| m.pools[p].name.as_str();
         let channel = |c: usize| m.channels[c].name.as_str();

@@ -483,7 +483,7 @@ impl Model {
             .actions
             .iter()
             .filter(|a| a.inject == Some(i))
-            .map(|a| a.describe(self))
+            .map(|a| a.effect_words(self))
             .collect();
         if !acts.is_empty() {
             return acts.join("; ");
@@ -506,8 +506,7 @@ impl Model {
             .map(|&(t, c, n)| format!("{:.0} {} on {}", n, self.topics[t], self.channels[c].name))
             .collect();
         format!(
-            "inject ({}): extra first contacts expected within the horizon: {}",
-            self.injects.get(i).map_or("", |x| x.kind),
+            "extra first contacts expected within the horizon: {}",
             if parts.is_empty() {
                 "none".to_string()
             } else {

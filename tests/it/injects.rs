@@ -617,3 +617,39 @@ fn mistakes_in_each_kind_are_refused() {
         &[("newcomers = 3", "injects[0].newcomers", "0 to 0")],
     );
 }
+
+#[test]
+fn a_spike_follows_its_demand_entrys_weekdays_and_hours_and_keeps_its_total() {
+    // Closed at weekends and weighted by hour: the spike's 1,000 contacts
+    // all come on weekdays, only in hours with weight, and add up to 1,000
+    // over an unbounded horizon.
+    let text = TWO_LINES.replacen(
+        "channel = \"line_a\"\nper_day = 600",
+        "channel = \"line_a\"\nper_day = 600\nweekday_factors = { sat = 0, sun = 0 }\nhour_weights = [0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]",
+        1,
+    );
+    let m = model_from_text(&format!(
+        "{text}\n[[injects]]\nid = \"tv\"\nkind = \"spike\"\nnews = \"n\"\nat = 2022-03-11T12:00:00\ntopic = \"a\"\nchannel = \"line_a\"\ncontacts = 1000\n"
+    ));
+    let d = m.demands.last().unwrap();
+    let h = m.horizon_s;
+    let day = 86_400.0;
+    // All but the tail after the horizon: from day 14, 9.5 half-lives
+    // after the news, 2^-9.5 = 0.14 % of the shape (more per weekday).
+    let total = d.expected_between(0.0, h, h);
+    assert!(total < 1000.0 && total > 995.0, "{total}");
+    // Friday 11 March from noon, then the weekend (days 5 and 6): none.
+    assert_eq!(d.expected_between(0.0, 4.0 * day + 12.0 * 3600.0, h), 0.0);
+    assert_eq!(d.expected_between(5.0 * day, 7.0 * day, h), 0.0);
+    // Monday from 08:00 the hour weights hold: 08-09 has twice 09-10
+    // (within the decay over one hour, 2^(-1/24)).
+    let (a, b) = (
+        d.expected_between(7.0 * day + 8.0 * 3600.0, 7.0 * day + 9.0 * 3600.0, h),
+        d.expected_between(7.0 * day + 9.0 * 3600.0, 7.0 * day + 10.0 * 3600.0, h),
+    );
+    assert!(a > 0.0 && (a / b / 2.0 - 1.0).abs() < 0.03, "{a} {b}");
+    assert_eq!(
+        d.expected_between(7.0 * day + 16.0 * 3600.0, 8.0 * day + 8.0 * 3600.0, h),
+        0.0
+    );
+}
