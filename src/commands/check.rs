@@ -66,11 +66,8 @@ pub fn check_variants(loaded: &LoadedScenario) -> Result<String, CommandError> {
                 // What the changes mean once compiled: actions that take
                 // part only in the variant, or differently, and its own
                 // warnings.
-                let base_lines: Vec<String> = base
-                    .as_ref()
-                    .map(|b| b.actions.iter().map(|a| action_line(b, a)).collect())
-                    .unwrap_or_default();
-                let lines: Vec<String> = vm.actions.iter().map(|a| action_line(&vm, a)).collect();
+                let base_lines: Vec<String> = base.as_ref().map(part_lines).unwrap_or_default();
+                let lines: Vec<String> = part_lines(&vm);
                 for line in &lines {
                     if !base_lines.contains(line) {
                         let _ = writeln!(s, "      takes part: {line}");
@@ -533,16 +530,51 @@ languages: {}",
             );
         }
     }
-    if !model.actions.is_empty() {
+    if model.actions.iter().any(|a| a.inject.is_none()) {
         let _ = writeln!(s, "\ncontingency actions taking part:");
     }
-    for a in &model.actions {
+    for a in model.actions.iter().filter(|a| a.inject.is_none()) {
         let _ = writeln!(s, "  {}", action_line(model, a));
+    }
+    if !model.injects.is_empty() {
+        let _ = writeln!(s, "\nscripted events (injects):");
+    }
+    for i in 0..model.injects.len() {
+        let _ = writeln!(s, "  {}", inject_line(model, i, "\n    "));
     }
     for w in &model.warnings {
         let _ = writeln!(s, "\nwarning: {w}");
     }
     s
+}
+
+/// The plan's actions and the injects, one line each, as `check` lists
+/// them (to show what a variant changes).
+fn part_lines(model: &Model) -> Vec<String> {
+    model
+        .actions
+        .iter()
+        .filter(|a| a.inject.is_none())
+        .map(|a| action_line(model, a))
+        .chain((0..model.injects.len()).map(|i| inject_line(model, i, " — ")))
+        .collect()
+}
+
+/// An inject as `check` lists it: when, the news, then (after `sep`) what
+/// it does.
+fn inject_line(model: &Model, i: usize, sep: &str) -> String {
+    let inj = &model.injects[i];
+    let until = inj
+        .end_s
+        .map_or(String::new(), |e| format!(" until {}", moment(model, e)));
+    format!(
+        "{} ({}) on {}{until}: \"{}\"{sep}{}",
+        inj.id,
+        inj.kind,
+        moment(model, inj.at_s),
+        inj.news,
+        model.describe_inject(i)
+    )
 }
 
 /// An action as `check` lists it: what, when, after what delay, until when.

@@ -1,6 +1,9 @@
 //! Contingency actions in the running replication: when they are decided
 //! (a date, or a trigger checked at the end of every reporting interval),
-//! their effect after the decision delay, and their undoing.
+//! their effect after the decision delay, and their undoing. Injects that
+//! work as actions (outages, sick leave, rules) run here too; an outage
+//! holds the lines or counters it sets until it ends, whatever an action
+//! does meanwhile, and then gives back what the channel would have.
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -170,13 +173,30 @@ impl<T: Tracer> Sim<'_, T> {
                 self.splice_shape(*pool, steps);
             }
             Effect::Lines { channel, lines } => {
-                self.lines[*channel] = Some(*lines);
-                self.set_capacity(*channel, f64::from(*lines));
+                let c = *channel;
+                if m.actions[a].inject.is_some() {
+                    self.outages[c] += 1;
+                } else {
+                    self.base_capacity[c] = Some(*lines);
+                }
+                if m.actions[a].inject.is_some() || self.outages[c] == 0 {
+                    self.lines[c] = Some(*lines);
+                    self.set_capacity(c, f64::from(*lines));
+                }
             }
             Effect::Counters { channel, counters } => {
-                self.set_counters(*channel, *counters);
-                self.set_capacity(*channel, f64::from(*counters));
+                let c = *channel;
+                if m.actions[a].inject.is_some() {
+                    self.outages[c] += 1;
+                } else {
+                    self.base_capacity[c] = Some(*counters);
+                }
+                if m.actions[a].inject.is_some() || self.outages[c] == 0 {
+                    self.set_counters(c, *counters);
+                    self.set_capacity(c, f64::from(*counters));
+                }
             }
+            Effect::Absence { pool, .. } => self.recompute_absence(*pool),
             Effect::Deflect { topic, channel, .. } => {
                 for c in self.channels_of(*channel) {
                     self.deflections[topic * self.nc + c].push(a);
@@ -233,17 +253,26 @@ impl<T: Tracer> Sim<'_, T> {
                 let steps = staff::shape_of(p, &p.on_duty, &p.holiday_roster, m.horizon_s);
                 self.splice_shape(*pool, steps);
             }
-            Effect::Lines { channel, .. } => {
-                self.lines[*channel] = m.channels[*channel].lines;
-                let n = f64::from(m.channels[*channel].lines.unwrap_or(0));
-                self.set_capacity(*channel, n);
+            Effect::Lines { channel, .. } | Effect::Counters { channel, .. } => {
+                let c = *channel;
+                if m.actions[a].inject.is_some() {
+                    // An outage ends: back to what the channel would have
+                    // now without it (an action may have changed it).
+                    self.outages[c] = self.outages[c].saturating_sub(1);
+                } else {
+                    self.base_capacity[c] = m.channels[c].lines.or(m.channels[c].counters);
+                }
+                if self.outages[c] == 0 {
+                    let base = self.base_capacity[c];
+                    if m.channels[c].kind == crate::model::ChannelKind::Desk {
+                        self.set_counters(c, base.unwrap_or(u32::MAX));
+                    } else {
+                        self.lines[c] = base;
+                    }
+                    self.set_capacity(c, f64::from(base.unwrap_or(0)));
+                }
             }
-            Effect::Counters { channel, .. } => {
-                let n = m.channels[*channel].counters.unwrap_or(u32::MAX);
-                self.set_counters(*channel, n);
-                let n = f64::from(m.channels[*channel].counters.unwrap_or(0));
-                self.set_capacity(*channel, n);
-            }
+            Effect::Absence { pool, .. } => self.recompute_absence(*pool),
             Effect::Deflect { topic, channel, .. } => {
                 for c in self.channels_of(*channel) {
                     self.deflections[topic * self.nc + c].retain(|&x| x != a);
@@ -261,6 +290,26 @@ impl<T: Tracer> Sim<'_, T> {
                     self.callbacks[*channel] = None;
                 }
             }
+        }
+    }
+
+    /// Extra absence in effect for pool `p` (sick leave): every cohort of
+    /// the pool draws who is present again.
+    fn recompute_absence(&mut self, p: usize) {
+        let m = self.m;
+        self.sick[p] = m
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|&(a, _)| self.acts[a].phase == Phase::Active)
+            .filter_map(|(_, action)| match action.effect {
+                Effect::Absence { pool, share } if pool == p => Some(share),
+                _ => None,
+            })
+            .sum();
+        for j in 0..self.pool_cohorts[p].len() {
+            let co = self.pool_cohorts[p][j];
+            self.staff_changed(co);
         }
     }
 

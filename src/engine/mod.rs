@@ -409,6 +409,13 @@ struct Sim<'m, T: Tracer> {
     one_off: Vec<f64>,
     /// Current lines per channel (actions change them).
     lines: Vec<Option<u32>>,
+    /// Per channel: outages (injects) in effect.
+    outages: Vec<u32>,
+    /// Per channel: the lines or counters it would have without outages
+    /// (the scenario's, or an action's in effect).
+    base_capacity: Vec<Option<u32>>,
+    /// Per pool: extra absence share of sick leave in effect.
+    sick: Vec<f64>,
     /// Deflection actions in effect per `topic * n_channels + channel`.
     deflections: Vec<Vec<usize>>,
     /// Per demand stream: its deflection draws.
@@ -575,6 +582,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
             firings: Vec::new(),
             one_off: vec![0.0; np * m.n_intervals],
             lines: m.channels.iter().map(|c| c.lines).collect(),
+            outages: vec![0; nc],
+            base_capacity: m.channels.iter().map(|c| c.lines.or(c.counters)).collect(),
+            sick: vec![0.0; np],
             deflections: vec![Vec::new(); nt * nc],
             deflect_rng: (0..m.demands.len()).map(|_| None).collect(),
             deflected_kpi: vec![0.0; nc],

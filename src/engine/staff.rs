@@ -263,13 +263,21 @@ impl<T: Tracer> Sim<'_, T> {
     fn present(&mut self, co: usize) -> u32 {
         let now = self.now;
         let c = &self.cohorts[co];
-        if c.absence <= 0.0 || c.headcount == 0 {
+        // Sick leave (an inject) adds to the absence of the day, whatever
+        // the wellbeing model made of it.
+        let sick = self.sick[c.pool];
+        let absence = if sick > 0.0 {
+            (c.absence + sick).min(0.99)
+        } else {
+            c.absence
+        };
+        if absence <= 0.0 || c.headcount == 0 {
             return c.headcount;
         }
         let day = (now / DAY_S) as u64;
         if c.present_cache.0 == day
             && c.present_cache.1 == c.headcount
-            && c.present_cache.2 == c.absence
+            && c.present_cache.2 == absence
         {
             return c.present_cache.3;
         }
@@ -278,12 +286,12 @@ impl<T: Tracer> Sim<'_, T> {
             ^ c.id.wrapping_mul(0xE703_7ED1_A0B4_28DB)
             ^ day.wrapping_mul(0x8EBC_6AF0_9C88_C6E3);
         let mut rng = SmallRng::seed_from_u64(seed);
-        let present = match rand_distr::Binomial::new(u64::from(c.headcount), 1.0 - c.absence) {
+        let present = match rand_distr::Binomial::new(u64::from(c.headcount), 1.0 - absence) {
             Ok(b) => b.sample(&mut rng) as u32,
             Err(_) => c.headcount,
         };
         let c = &mut self.cohorts[co];
-        c.present_cache = (day, c.headcount, c.absence, present);
+        c.present_cache = (day, c.headcount, absence, present);
         present
     }
 

@@ -19,6 +19,9 @@ pub struct Action {
     pub duration_s: Option<f64>,
     /// What it does.
     pub effect: Effect,
+    /// The scripted event (index into [`super::Model::injects`]) whose
+    /// mechanics this is; `None` for a contingency action of the plan.
+    pub inject: Option<usize>,
 }
 
 /// When an action is decided (or undone).
@@ -173,6 +176,14 @@ pub enum Effect {
         /// Share of the overload effects removed.
         damping: f64,
     },
+    /// A pool's staff are more often absent (sick leave, an inject): each
+    /// cohort's absence share is raised by `share` (at most 0.99).
+    Absence {
+        /// Pool index.
+        pool: usize,
+        /// Extra absence share.
+        share: f64,
+    },
     /// Handle times of a topic multiplied by a factor.
     ModelAnswers {
         /// Topic index.
@@ -233,8 +244,18 @@ pub struct Redeploy {
 }
 
 impl Action {
-    /// The effect in words, e.g. "hire 20 into phone_team".
+    /// The effect in words, e.g. "hire 20 into phone_team"; a scripted
+    /// event's starts with its kind: "inject (outage): 0 lines on hotline".
     pub fn describe(&self, m: &super::Model) -> String {
+        let text = self.effect_words(m);
+        match self.inject.and_then(|i| m.injects.get(i)) {
+            Some(inj) => format!("inject ({}): {text}", inj.kind),
+            None => text,
+        }
+    }
+
+    /// The effect in words, without the inject's kind.
+    pub fn effect_words(&self, m: &super::Model) -> String {
         let human = crate::units::human_duration;
         let pool = |p: usize| m.pools[p].name.as_str();
         let channel = |c: usize| m.channels[c].name.as_str();
@@ -344,6 +365,19 @@ impl Action {
                 m.topics[*topic],
                 from.map_or("every other channel".to_string(), |c| channel(c)
                     .to_string())
+            ),
+            Effect::Absence { pool: p, share } => {
+                format!("absence in {} up by {:.0} points", pool(*p), 100.0 * share)
+            }
+            Effect::ModelAnswers {
+                topic,
+                channel: c,
+                factor,
+            } if self.inject.is_some() => format!(
+                "handle time of {} on {} × {}",
+                m.topics[*topic],
+                on(c),
+                crate::units::trim_float(*factor)
             ),
             Effect::ModelAnswers {
                 topic,

@@ -443,6 +443,78 @@ impl DemandStream {
 }
 
 impl Model {
+    /// The demand streams that inject `i` (a spike or a wave) adds, by
+    /// index into `demands`. They come after the scenario's own streams, in
+    /// the order of the injects; each names its entry (`injects[N]`) as its
+    /// origin.
+    pub fn inject_streams(&self, i: usize) -> Vec<usize> {
+        let entry = |d: &DemandStream| {
+            d.origin
+                .strip_prefix("injects[")
+                .and_then(|rest| rest.split(']').next())
+                .map(str::to_string)
+        };
+        let mut entries: Vec<String> = Vec::new();
+        for d in &self.demands {
+            if let Some(e) = entry(d)
+                && !entries.contains(&e)
+            {
+                entries.push(e);
+            }
+        }
+        let with_streams: Vec<usize> = (0..self.injects.len())
+            .filter(|&k| matches!(self.injects[k].kind, "spike" | "wave"))
+            .collect();
+        let Some(pos) = with_streams.iter().position(|&k| k == i) else {
+            return Vec::new();
+        };
+        let Some(e) = entries.get(pos) else {
+            return Vec::new();
+        };
+        (0..self.demands.len())
+            .filter(|&d| entry(&self.demands[d]).as_ref() == Some(e))
+            .collect()
+    }
+
+    /// The inject's effect in words: the actions it works through, or the
+    /// extra contacts it brings within the horizon.
+    pub fn describe_inject(&self, i: usize) -> String {
+        let acts: Vec<String> = self
+            .actions
+            .iter()
+            .filter(|a| a.inject == Some(i))
+            .map(|a| a.effect_words(self))
+            .collect();
+        if !acts.is_empty() {
+            return acts.join("; ");
+        }
+        let streams = self.inject_streams(i);
+        let mut by_channel: Vec<(usize, usize, f64)> = Vec::new();
+        for d in streams {
+            let s = &self.demands[d];
+            let n = s.expected_between(0.0, self.horizon_s, self.horizon_s);
+            match by_channel
+                .iter_mut()
+                .find(|(t, c, _)| *t == s.topic && *c == s.channel)
+            {
+                Some(x) => x.2 += n,
+                None => by_channel.push((s.topic, s.channel, n)),
+            }
+        }
+        let parts: Vec<String> = by_channel
+            .iter()
+            .map(|&(t, c, n)| format!("{:.0} {} on {}", n, self.topics[t], self.channels[c].name))
+            .collect();
+        format!(
+            "extra first contacts expected within the horizon: {}",
+            if parts.is_empty() {
+                "none".to_string()
+            } else {
+                parts.join(", ")
+            }
+        )
+    }
+
     /// The class of a contact, if it can occur.
     #[inline]
     pub fn class_index(

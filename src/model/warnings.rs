@@ -262,7 +262,9 @@ fn affects(model: &Model, effect: &Effect, c: usize) -> bool {
         | Effect::Lines { channel, .. }
         | Effect::Counters { channel, .. }
         | Effect::Callbacks { channel, .. } => *channel == c,
-        Effect::PoolHours { pool, .. } | Effect::Support { pool, .. } => serves(model, *pool, c),
+        Effect::PoolHours { pool, .. }
+        | Effect::Support { pool, .. }
+        | Effect::Absence { pool, .. } => serves(model, *pool, c),
         Effect::Deflect { topic, channel, .. } | Effect::ModelAnswers { topic, channel, .. } => {
             channel.map_or_else(|| topic_on(model, *topic, c), |ch| ch == c)
         }

@@ -306,7 +306,13 @@ pub fn actions(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
             w.write_record([
                 r.replication.to_string(),
                 a.id.clone(),
-                if f.release { "released" } else { "decided" }.to_string(),
+                match (a.inject.is_some(), f.release) {
+                    (false, false) => "decided",
+                    (false, true) => "released",
+                    (true, false) => "inject",
+                    (true, true) => "inject ended",
+                }
+                .to_string(),
                 model.datetime_at(f.decided_s).to_string(),
                 model.datetime_at(f.effect_s).to_string(),
                 (f.decided_s / crate::model::DAY_S).floor().to_string(),

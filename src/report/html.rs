@@ -290,13 +290,43 @@ pub fn report(
         h.push_str(&figures(charts));
     }
 
+    // Scripted events.
+    if !model.injects.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Scripted events</h2>\n<p class=\"muted\">Injects: events the scenario scripts and the plan did not foresee.</p>\n<table id=\"injects\"><thead><tr><th>when</th><th>event</th><th>news</th><th>what it does</th></tr></thead><tbody>"
+        );
+        for (i, inj) in model.injects.iter().enumerate() {
+            let when = model.datetime_at(inj.at_s).strftime("%a %Y-%m-%d %H:%M");
+            let until = inj.end_s.map_or(String::new(), |e| {
+                format!(" to {}", model.datetime_at(e).strftime("%a %Y-%m-%d %H:%M"))
+            });
+            let _ = writeln!(
+                h,
+                "<tr><td>{}{}</td><td>{} ({})</td><td>{}</td><td>{}</td></tr>",
+                esc(&when.to_string()),
+                esc(&until),
+                esc(&inj.id),
+                esc(inj.kind),
+                esc(&inj.news),
+                esc(&model.describe_inject(i))
+            );
+        }
+        let _ = writeln!(h, "</tbody></table>");
+    }
+
     // Actions.
-    if !model.actions.is_empty() {
+    if model.actions.iter().any(|a| a.inject.is_none()) {
         let _ = writeln!(
             h,
             "<h2>Contingency actions</h2>\n<table id=\"actions\"><thead><tr><th>action</th><th>effect</th><th>decided in</th><th>decision day (median)</th><th>undone in</th></tr></thead><tbody>"
         );
-        for (a, st) in model.actions.iter().zip(&sm.action_kpis) {
+        for (a, st) in model
+            .actions
+            .iter()
+            .zip(&sm.action_kpis)
+            .filter(|(a, _)| a.inject.is_none())
+        {
             let fired = st[index_of(ACTION_KPIS, "fired_share").expect("a KPI")];
             let day = st[index_of(ACTION_KPIS, "decision_day").expect("a KPI")];
             let released = st[index_of(ACTION_KPIS, "released_share").expect("a KPI")];

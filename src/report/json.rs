@@ -115,7 +115,14 @@ pub fn summary(model: &Model, result: &RunResult) -> Result<Vec<u8>, std::io::Er
         .actions
         .iter()
         .zip(&result.summary.action_kpis)
-        .map(|(a, s)| json!({"action": a.id, "effect": a.describe(model), "kpis": kpis(ACTION_KPIS, s)}))
+        .map(|(a, s)| {
+            let mut v =
+                json!({"action": a.id, "effect": a.describe(model), "kpis": kpis(ACTION_KPIS, s)});
+            if let (Some(i), Some(o)) = (a.inject, v.as_object_mut()) {
+                o.insert("inject".into(), json!(model.injects.get(i).map(|x| x.kind)));
+            }
+            v
+        })
         .collect();
     let doc = json!({
         "run": info,

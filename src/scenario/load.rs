@@ -322,6 +322,7 @@ fn follows_from(d: &Diagnostic, removed_paths: &[String]) -> bool {
         ("demand", "demand"),
         ("newcomers", "newcomer"),
         ("actions", "action"),
+        ("injects", "inject"),
     ];
     removed_paths.iter().any(|r| {
         if r.starts_with(d.path.as_str()) || d.path.starts_with(r.as_str()) {

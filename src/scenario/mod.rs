@@ -15,6 +15,8 @@
 //! [[demand]]            # contacts of a topic per day or hour, with surges
 //! [[newcomers]]         # people arriving who make contacts later (optional)
 //! [pools.phone_team]    # staff: serves, languages, hours, breaks, absence, speed, cost
+//! [plans.surge_plan]    # contingency plans, and [[actions]] with their triggers
+//! [[injects]]           # scripted events: spikes, outages, sick leave, new rules
 //! ```
 //!
 //! Parsing ([`load`]) turns text into these types and collects every
@@ -29,6 +31,7 @@ mod demand;
 mod diagnostic;
 mod dist;
 mod hours;
+mod inject;
 mod language;
 mod load;
 mod pool;
@@ -46,6 +49,7 @@ pub use diagnostic::{
 };
 pub use dist::{DistKind, DistSpec};
 pub use hours::{DayHours, WeekHours};
+pub use inject::{Inject, InjectKind};
 pub use language::{Interpreter, Language};
 pub use load::{
     LoadedScenario, MAX_SCENARIO_BYTES, MAX_TABLE_BYTES, load_file, parse_str, parse_variant,
@@ -102,6 +106,13 @@ pub struct Scenario {
     /// Contingency actions.
     #[serde(default, deserialize_with = "strict::table_list")]
     pub actions: Vec<Action>,
+    /// Scripted events the plan did not foresee.
+    #[serde(
+        default,
+        deserialize_with = "strict::table_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub injects: Vec<Inject>,
 }
 
 fn yes() -> bool {
@@ -129,6 +140,7 @@ shapes! {
     Demand => "`[[demand]]` with `topic = \"general\"`, `channel = \"hotline\"`, `per_day = 500`",
     Newcomers => "`[[newcomers]]` with `per_day = 100` and `[[newcomers.contacts]]`",
     NewcomerContact => "`[[newcomers.contacts]]` with `topic = \"general\"`, `per_person = 1.5`, `delay = { dist = \"exponential\", mean = \"3d\" }`",
+    Inject => "`[[injects]]` with `id = \"tv\"`, `kind = \"spike\"`, `news = \"…\"`, `at = 2022-03-16T10:00:00`",
     Action => "`[[actions]]` with `id = \"temps\"`, `kind = \"hire\"`, `pool = \"team\"`, `count = 10`",
     Surge => "`[[demand.surges]]` with `shape = \"step\"`, `start = 2022-03-14`, `peak_per_day = 400`",
     Break => "`[[pools.team.breaks]]` with `from = \"12:00\"`, `to = \"13:00\"`, `share = 0.5`",

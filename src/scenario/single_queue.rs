@@ -99,6 +99,7 @@ impl SingleQueue {
             newcomers: Vec::new(),
             plans: BTreeMap::new(),
             actions: Vec::new(),
+            injects: Vec::new(),
         }
     }
 }

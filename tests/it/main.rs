@@ -15,6 +15,7 @@ mod exercise;
 mod fuzz;
 mod golden;
 mod init;
+mod injects;
 mod library;
 mod limits;
 mod memory;

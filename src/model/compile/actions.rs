@@ -160,6 +160,7 @@ impl Checker<'_> {
                     release,
                     duration_s,
                     effect,
+                    inject: None,
                 });
             }
         }

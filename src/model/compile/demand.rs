@@ -149,7 +149,6 @@ impl Checker<'_> {
         topics: &Topics,
     ) -> Vec<DemandStream> {
         let mut demands = Vec::new();
-        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
         if n.per_day.is_none() && n.surges.is_empty() {
             self.err_hint(
                 path.to_string(),
@@ -172,6 +171,36 @@ impl Checker<'_> {
             &n.surges,
             cal,
         );
+        demands.extend(self.contact_streams(
+            path,
+            path,
+            n,
+            daily.as_ref(),
+            sc,
+            cal,
+            channels,
+            topics,
+        ));
+        demands
+    }
+
+    /// The demand streams of the contacts that the newcomers of `daily`
+    /// make, as newcomers entry `n` (at `path`) describes them; each
+    /// stream's origin is `origin.contacts[j]`.
+    #[allow(clippy::too_many_arguments)]
+    fn contact_streams(
+        &mut self,
+        path: &str,
+        origin: &str,
+        n: &crate::scenario::Newcomers,
+        daily: Option<&Daily>,
+        sc: &Scenario,
+        cal: &Calendar,
+        channels: &[Channel],
+        topics: &Topics,
+    ) -> Vec<DemandStream> {
+        let mut demands = Vec::new();
+        let channel_names: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
         for (j, k) in n.contacts.iter().enumerate() {
             let cpath = format!("{path}.contacts[{j}]");
             if !(k.per_person >= 0.0 && k.per_person.is_finite()) {
@@ -194,7 +223,7 @@ impl Checker<'_> {
             else {
                 continue;
             };
-            let (Some(daily), Some(delay)) = (&daily, delay) else {
+            let (Some(daily), Some(delay)) = (daily, delay) else {
                 continue;
             };
             let contacts = convolve_days(&daily.totals(), &delay, k.per_person);
@@ -222,11 +251,155 @@ impl Checker<'_> {
                         cal.horizon_s,
                     ),
                     handle,
-                    origin: cpath.clone(),
+                    origin: format!("{origin}.contacts[{j}]"),
                 });
             }
         }
         demands
+    }
+
+    /// The extra first contacts of a `spike` inject: `contacts` in all
+    /// (over an unbounded horizon), starting at `at_s` (a one-minute rise)
+    /// and halving every `half_s`, on channel `c` of topic `t`. They follow
+    /// the weekday factors and the spread within the day (`intraday`,
+    /// `hour_weights`, or evenly over the opening hours) of the first
+    /// `[[demand]]` entry of the topic on the channel, or come evenly round
+    /// the clock when there is none; the height is scaled so that the
+    /// expected total is `contacts` whatever the factors and the spread
+    /// leave out. Beyond the horizon the last week's pattern is assumed.
+    /// `None` when the entry's factors leave no time for the contacts.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn spike_pieces(
+        &mut self,
+        sc: &Scenario,
+        topic_name: &str,
+        c: usize,
+        channels: &[Channel],
+        topics: &Topics,
+        cal: &Calendar,
+        at_s: f64,
+        half_s: f64,
+        contacts: f64,
+    ) -> Option<Vec<Piece>> {
+        let channel_name = channels[c].name.as_str();
+        let topic = topics.names.iter().position(|n| *n == topic_name);
+        let first = sc.demand.iter().find(|d| {
+            d.topic == topic_name
+                && match &d.channel {
+                    Some(name) => name == channel_name,
+                    None => topic.is_some_and(|t| {
+                        topics.channels[t]
+                            .as_ref()
+                            .is_some_and(|list| list.iter().any(|&(ch, sh)| ch == c && sh > 0.0))
+                    }),
+                }
+        });
+        let days = cal.days as usize;
+        let by_day = first
+            .filter(|d| d.file.is_none() && d.rate.is_none())
+            .and_then(|d| d.weekday_factors.as_ref())
+            .map(|w| w.by_day());
+        let factor: Vec<f64> = (0..days)
+            .map(|day| by_day.map_or(1.0, |f| f[(cal.first_weekday + day) % 7].1))
+            .collect();
+        // The profile is read again (its problems, if any, are reported
+        // for the demand entry).
+        let profile = first
+            .filter(|d| d.file.is_none() && d.rate.is_none())
+            .and_then(|d| d.intraday.as_ref())
+            .and_then(|f| read_intraday(&self.base_dir.join(f)).ok());
+        const FLAT: [f64; 24] = [1.0; 24];
+        let spread = match (first, &profile) {
+            (None, _) => Spread::Hours(&FLAT),
+            (Some(_), Some(p)) => Spread::Intraday(p),
+            (Some(d), None) => match d.hour_weights.as_deref() {
+                Some(w) if w.len() == 24 && d.file.is_none() && d.rate.is_none() => {
+                    Spread::Hours(w)
+                }
+                _ => Spread::Open,
+            },
+        };
+        // One minute from the news to the full rate.
+        let shape = Shape::RampDecay {
+            peak: 1.0,
+            from: at_s / DAY_S,
+            up: 60.0 / DAY_S,
+            half: half_s / DAY_S,
+        };
+        let unit = Daily {
+            base: vec![0.0; days],
+            factor,
+            shapes: vec![shape],
+        };
+        let horizon_s = cal.horizon_s;
+        let mut pieces = unit.pieces(1.0, spread, &channels[c].open, cal, horizon_s);
+        let expected = |pieces: &[Piece], from: f64, to: f64| {
+            let mut total = 0.0;
+            for (i, p) in pieces.iter().enumerate() {
+                let end = pieces.get(i + 1).map_or(horizon_s, |n| n.start_s);
+                let (a, b) = (p.start_s.max(from), end.min(to));
+                if b > a {
+                    total += p.rate_per_s * (b - a);
+                }
+            }
+            total
+        };
+        let inside = expected(&pieces, 0.0, horizon_s);
+        let h_days = horizon_s / DAY_S;
+        let week = h_days.min(7.0);
+        let shape_last_week = shape.integral(h_days - week, h_days);
+        let ratio = if shape_last_week > 1e-300 {
+            expected(&pieces, horizon_s - week * DAY_S, horizon_s) / shape_last_week
+        } else {
+            factor_mean(&unit.factor)
+        };
+        let total = inside + ratio * shape.integral(h_days, f64::INFINITY);
+        if !(total > 0.0 && total.is_finite()) {
+            return None;
+        }
+        let scale = contacts / total;
+        for p in &mut pieces {
+            p.rate_per_s *= scale;
+        }
+        Some(pieces)
+    }
+
+    /// The streams of a `wave` inject: `people` extra newcomers in all
+    /// (over an unbounded horizon), rising linearly from `at_s` to a peak
+    /// after `up_s` and halving every `half_s` (every day alike: the
+    /// entry's weekday factors are not used), who make the contacts of
+    /// newcomers entry `n`. Problems of the entry's contacts are reported
+    /// for the entry, not again here.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn wave_streams(
+        &mut self,
+        origin: &str,
+        n: &crate::scenario::Newcomers,
+        sc: &Scenario,
+        cal: &Calendar,
+        channels: &[Channel],
+        topics: &Topics,
+        (at_s, up_s, half_s, people): (f64, f64, f64, f64),
+    ) -> Vec<DemandStream> {
+        let (up, half) = (up_s / DAY_S, half_s / DAY_S);
+        // ∫ of the ramp and decay: peak × (up / 2 + half / ln 2).
+        let peak = people / (up / 2.0 + half / std::f64::consts::LN_2);
+        let days = cal.days as usize;
+        let daily = Daily {
+            base: vec![0.0; days],
+            factor: vec![1.0; days],
+            shapes: vec![Shape::RampDecay {
+                peak,
+                from: at_s / DAY_S,
+                up,
+                half,
+            }],
+        };
+        let before = self.problems.len();
+        let streams =
+            self.contact_streams(origin, origin, n, Some(&daily), sc, cal, channels, topics);
+        self.problems.truncate(before);
+        streams
     }
 
     /// Volumes the engine can simulate: at most a billion contacts per
@@ -490,6 +663,15 @@ impl Checker<'_> {
         } else if w.iter().sum::<f64>() <= 0.0 {
             self.err(path.to_string(), "at least one weight must be above 0");
         }
+    }
+}
+
+/// The mean of daily factors (1 when there are none).
+fn factor_mean(factor: &[f64]) -> f64 {
+    if factor.is_empty() {
+        1.0
+    } else {
+        factor.iter().sum::<f64>() / factor.len() as f64
     }
 }
 

@@ -18,6 +18,7 @@
 //! | `actions.rs` | `[plans.ID]` and `[[actions]]`: ids, plans, when decided and undone, keys by kind |
 //! | `effects.rs` | what each action kind does (`hire`, `redeploy`, `hours`, …) |
 //! | `triggers.rs` | conditions (`when`, `release`) |
+//! | `injects.rs` | `[[injects]]`: ids, `at`, keys by kind; spikes and waves as extra demand streams, outages, sick leave and rules as extra actions |
 
 mod actions;
 mod calendar;
@@ -25,6 +26,7 @@ mod channels;
 mod checker;
 mod demand;
 mod effects;
+mod injects;
 mod languages;
 mod pools;
 mod routing;
@@ -96,7 +98,12 @@ impl Checker<'_> {
         let interpreters = self.interpreters(sc, &langs, &cal);
         let topics = self.topics(sc, &langs, &channel_names);
         let demands = self.demands(sc, &cal, &channels, &topics);
-        let mut classes = self.classes(sc, &channels, &topics, &demands, langs.list.len());
+        let injects = self.injects(sc, &cal, &channels, &topics);
+        // The injects' streams come after the scenario's, so that those
+        // keep their random numbers (streams are numbered).
+        let mut all_demands = demands.clone();
+        all_demands.extend(injects.streams);
+        let mut classes = self.classes(sc, &channels, &topics, &all_demands, langs.list.len());
         let pools = self.pools(
             sc,
             &cal,
@@ -108,6 +115,8 @@ impl Checker<'_> {
                 classes: &classes,
             },
         );
+        // The gate rule's mean handle time is the scenario's own: an inject
+        // changes nothing before it happens.
         routing::rank(
             &mut classes.list,
             &mut channels,
@@ -116,7 +125,8 @@ impl Checker<'_> {
             cal.horizon_s,
         );
         let warnings = self.unserved(&classes.list, &channels, &langs, &topics.names);
-        let actions = self.actions(sc, &channels, &pools, &topics.names, &cal);
+        let mut actions = self.actions(sc, &channels, &pools, &topics.names, &cal);
+        actions.extend(injects.actions);
 
         if !self.problems.is_empty() {
             return None;
@@ -146,11 +156,11 @@ impl Checker<'_> {
             languages: langs.list,
             interpreters,
             pools,
-            demands,
+            demands: all_demands,
             classes: classes.list,
             class_of: classes.class_of,
             actions,
-            injects: Vec::new(),
+            injects: injects.injects,
             warnings,
         })
     }

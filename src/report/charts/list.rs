@@ -340,7 +340,9 @@ fn effect_on_pool_or_channel(
     match effect {
         E::Hire(h) => on_pool(h.pool),
         E::Redeploy(r) => on_pool(r.from) || on_pool(r.to),
-        E::PoolHours { pool: q, .. } | E::Support { pool: q, .. } => on_pool(*q),
+        E::PoolHours { pool: q, .. } | E::Support { pool: q, .. } | E::Absence { pool: q, .. } => {
+            on_pool(*q)
+        }
         E::ChannelHours { channel: c, .. }
         | E::Lines { channel: c, .. }
         | E::Counters { channel: c, .. }
