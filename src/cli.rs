@@ -143,8 +143,9 @@ pub struct ExerciseArgs {
     /// into it [default: DIR/decisions.toml].
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
-    /// Folder for the briefing, the decisions and the debrief.
-    #[arg(short, long, value_name = "DIR", default_value = "out/exercise")]
+    /// Folder for the briefing, the decisions and the debrief (kept apart
+    /// from `run`'s out/, since the session writes into it as it goes).
+    #[arg(short, long, value_name = "DIR", default_value = "exercise")]
     pub out: PathBuf,
     /// Replications of each world in the debrief.
     #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]

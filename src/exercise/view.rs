@@ -398,7 +398,7 @@ pub fn news(
         let Some(a) = m.actions.get(f.action) else {
             continue;
         };
-        if m.injects.iter().any(|i| i.id == a.id) {
+        if a.inject.is_some() {
             continue;
         }
         let whose = if mine(&a.id) {

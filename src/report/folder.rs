@@ -186,6 +186,11 @@ pub fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
             }
             continue;
         }
+        // Another command's whole results inside this folder (`out/compare`,
+        // `out/staff`): kept, and carried over when this folder is replaced.
+        if t.is_dir() && is_result_folder(&e.path()) {
+            continue;
+        }
         let ok = t.is_file()
             && if name == manifest::FILE_NAME {
                 listed.is_some()
@@ -199,6 +204,30 @@ pub fn foreign_entries(dir: &Path) -> std::io::Result<Vec<String>> {
         }
     }
     Ok(foreign)
+}
+
+/// Whether `dir` holds a finished result set of its own (a surgesim
+/// manifest).
+fn is_result_folder(dir: &Path) -> bool {
+    std::fs::read(dir.join(manifest::FILE_NAME))
+        .ok()
+        .and_then(|b| manifest::listed_files(&b))
+        .is_some()
+}
+
+/// The result folders nested in `dir` (their names).
+fn nested_results(dir: &Path) -> Vec<std::ffi::OsString> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<std::ffi::OsString> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.file_name() != CHARTS)
+        .filter(|e| is_result_folder(&e.path()))
+        .map(|e| e.file_name())
+        .collect();
+    v.sort();
+    v
 }
 
 /// "a, b, c and 4 more".
@@ -474,6 +503,15 @@ impl OutputFolder {
         active.retain(|p| p != &self.staging);
         self.finished = true;
         if existed {
+            // Other commands' results that lived inside the old folder move
+            // into the new one (a rename each, whole), unless the new
+            // results have an entry of that name.
+            for name in nested_results(&self.old) {
+                let to = self.target.join(&name);
+                if std::fs::symlink_metadata(&to).is_err() {
+                    let _ = std::fs::rename(self.old.join(&name), to);
+                }
+            }
             let _ = std::fs::remove_dir_all(&self.old);
         }
         drop(active);

@@ -321,3 +321,27 @@ fn an_interrupted_run_leaves_the_previous_results_as_they_were() {
         );
     }
 }
+
+#[test]
+fn another_commands_results_inside_the_folder_are_kept_and_carried_over() {
+    // `run` writes out/, `compare` out/compare/, `staff` out/staff/ by
+    // default: a run after them replaces out/ and keeps theirs, whole.
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    tiny_run(&out, &[]).success();
+    let cmp = out.join("compare");
+    surgesim()
+        .arg("compare")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml"))
+        .args(["-n", "3", "-q", "--no-charts", "-o"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let before = tree(&cmp);
+    tiny_run(&out, &["--format", "csv"]).success();
+    assert_eq!(tree(&cmp), before, "the comparison moved over whole");
+    assert!(!out.join("report.html").exists(), "the run's own files were replaced");
+    // A folder that is not a result set is still foreign.
+    std::fs::create_dir(out.join("notes")).unwrap();
+    tiny_run(&out, &[]).code(2).stderr(predicate::str::contains("notes/"));
+}
