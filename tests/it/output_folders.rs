@@ -340,8 +340,13 @@ fn another_commands_results_inside_the_folder_are_kept_and_carried_over() {
     let before = tree(&cmp);
     tiny_run(&out, &["--format", "csv"]).success();
     assert_eq!(tree(&cmp), before, "the comparison moved over whole");
-    assert!(!out.join("report.html").exists(), "the run's own files were replaced");
+    assert!(
+        !out.join("report.html").exists(),
+        "the run's own files were replaced"
+    );
     // A folder that is not a result set is still foreign.
     std::fs::create_dir(out.join("notes")).unwrap();
-    tiny_run(&out, &[]).code(2).stderr(predicate::str::contains("notes/"));
+    tiny_run(&out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("notes/"));
 }
