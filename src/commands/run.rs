@@ -86,6 +86,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         RunOptions {
             threads,
             progress: !args.quiet && std::io::stderr().is_terminal(),
+            replication_days: args.format.contains(&OutputFormat::Csv),
             ..RunOptions::default()
         },
     )
@@ -121,6 +122,9 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     }
     if let Some(html) = &rendered.report {
         folder.write("report.html", html)?;
+    }
+    if let Some(file) = &result.replication_days {
+        folder.write_from("replications_days.csv", &mut file.as_ref())?;
     }
     phases.end("write the files");
     let mut manifest = Manifest::new("run", &model.scenario_hash, model.seed, model.replications);

@@ -8,17 +8,17 @@ use super::defs::{KpiDef, def};
 /// Per-interval pool series.
 pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
     def(
-        "pool_on_duty_rostered_mean",
+        "pool_on_duty_rostered_agents",
         "agents",
         "average staff of the pool on duty while its own roster was open in the interval (undefined when it was closed throughout)",
     ),
     def(
-        "pool_on_duty_mean",
+        "pool_on_duty_agents",
         "agents",
         "time-average staff of the pool on duty during the whole interval",
     ),
     def(
-        "pool_busy_mean",
+        "pool_busy_agents",
         "agents",
         "time-average staff of the pool busy during the interval",
     ),
@@ -33,22 +33,22 @@ pub const POOL_INTERVAL_METRICS: &[KpiDef] = &[
         "contacts whose service by the pool started in the interval",
     ),
     def(
-        "pool_own_on_duty_mean",
+        "pool_own_on_duty_agents",
         "agents",
         "time-average of the pool's own staff on duty",
     ),
     def(
-        "pool_redeployed_on_duty_mean",
+        "pool_redeployed_on_duty_agents",
         "agents",
         "time-average of staff redeployed into the pool on duty",
     ),
     def(
-        "pool_hired_training_mean",
+        "pool_hired_training_agents",
         "agents",
         "time-average of hired staff present in training",
     ),
     def(
-        "pool_hired_on_duty_mean",
+        "pool_hired_on_duty_agents",
         "agents",
         "time-average of hired staff on duty and productive",
     ),
@@ -124,7 +124,7 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
         "mean wait of the live attempts arriving in the interval and answered",
     ),
     def(
-        "queue_mean_contacts",
+        "queue_contacts",
         "contacts",
         "time-average number of live contacts waiting during the interval (callbacks owed apart)",
     ),
@@ -149,12 +149,12 @@ pub const INTERVAL_METRICS: &[KpiDef] = &[
         "contacts of the channel in service at the end of the interval (callbacks being made included); with `backlog_end_contacts`, the number in the system then",
     ),
     def(
-        "agents_on_duty_mean",
+        "agents_on_duty",
         "agents",
         "time-average staff on duty in the pools that serve the channel",
     ),
     def(
-        "agents_busy_mean",
+        "agents_busy",
         "agents",
         "time-average staff busy on this channel (callbacks included)",
     ),

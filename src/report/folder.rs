@@ -30,7 +30,11 @@ pub const KNOWN_FILES: &[&str] = &[
     "intervals.csv",
     "days.csv",
     "weeks.csv",
+    "days_long.csv",
+    "weeks_long.csv",
     "actions.csv",
+    "columns.csv",
+    "replications_days.csv",
     "report.html",
     "compare.json",
     "compare.csv",
@@ -439,6 +443,52 @@ impl OutputFolder {
         drop(active);
         result.map_err(io(format!("write {}", path.display())))?;
         self.files.push(ManifestFile::of(name, bytes));
+        Ok(())
+    }
+
+    /// Writes file `name` from `reader` (a large file kept on disk while it
+    /// was made), as [`Self::write`] does with bytes.
+    pub fn write_from(
+        &mut self,
+        name: &str,
+        reader: &mut dyn std::io::Read,
+    ) -> Result<(), FolderError> {
+        use sha2::{Digest, Sha256};
+        let path = self.staging.join(name);
+        let active = unfinished();
+        if !active.contains(&self.staging) {
+            return Err(FolderError::Io {
+                what: format!("write {name}"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "the run was interrupted",
+                ),
+            });
+        }
+        let result = (|| -> std::io::Result<(u64, Vec<u8>)> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            let mut hash = Sha256::new();
+            let mut buf = vec![0u8; 1 << 16];
+            let mut total = 0u64;
+            loop {
+                let n = reader.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hash.update(&buf[..n]);
+                out.write_all(&buf[..n])?;
+                total += n as u64;
+            }
+            out.flush()?;
+            Ok((total, hash.finalize().to_vec()))
+        })();
+        drop(active);
+        let (bytes, digest) = result.map_err(io(format!("write {}", path.display())))?;
+        self.files
+            .push(ManifestFile::of_digest(name, bytes, &digest));
         Ok(())
     }
 

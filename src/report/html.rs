@@ -165,7 +165,7 @@ fn weeks(model: &Model, result: &RunResult) -> String {
                 let at = |key: &str| &row[nc * nm + p * npm + pool_k(key)];
                 format!(
                     "<td>{}</td><td>{}</td>",
-                    cell(at("pool_on_duty_rostered_mean"), Fmt::Agents),
+                    cell(at("pool_on_duty_rostered_agents"), Fmt::Agents),
                     cell(at("pool_occupancy"), Fmt::Share)
                 )
             })

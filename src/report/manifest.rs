@@ -72,6 +72,20 @@ impl ManifestFile {
             sha256: hex,
         }
     }
+
+    /// The entry of a file named `path` of `bytes` bytes whose SHA-256 is
+    /// `digest` (a file copied in pieces).
+    pub fn of_digest(path: &str, bytes: u64, digest: &[u8]) -> ManifestFile {
+        let mut hex = String::with_capacity(64);
+        for b in digest {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        ManifestFile {
+            path: path.to_string(),
+            bytes,
+            sha256: hex,
+        }
+    }
 }
 
 impl Manifest {

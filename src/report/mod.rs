@@ -38,13 +38,16 @@ pub fn render_json(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>,
 pub fn render_csv(model: &Model, result: &RunResult) -> Result<Vec<OutputFile>, std::io::Error> {
     use rayon::prelude::*;
     type Render = fn(&Model, &RunResult) -> Result<Vec<u8>, std::io::Error>;
-    let files: [(&'static str, Render); 6] = [
+    let files: [(&'static str, Render); 9] = [
         ("summary.csv", csv::summary),
         ("replications.csv", csv::replications),
         ("intervals.csv", csv::intervals),
         ("days.csv", csv::days),
         ("weeks.csv", csv::weeks),
+        ("days_long.csv", csv::days_long),
+        ("weeks_long.csv", csv::weeks_long),
         ("actions.csv", csv::actions),
+        ("columns.csv", csv::columns),
     ];
     files
         .par_iter()

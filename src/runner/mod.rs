@@ -52,6 +52,9 @@ pub struct RunOptions {
     /// set, else about [`CHUNK_BYTES`] of series. The results do not depend
     /// on it.
     pub chunk_replications: Option<usize>,
+    /// Keep every replication's daily main metrics as `replications_days.csv`
+    /// rows, in a temporary file ([`RunResult::replication_days`]).
+    pub replication_days: bool,
 }
 
 /// The replications and their summary.
@@ -66,6 +69,9 @@ pub struct RunResult {
     /// Wall-clock seconds of the run's phases: simulating (with the
     /// per-replication records), storing the series, summarising.
     pub phases: RunPhases,
+    /// With [`RunOptions::replication_days`]: `replications_days.csv`, in a
+    /// temporary file (rewound), written as the replications ran.
+    pub replication_days: Option<std::sync::Arc<std::fs::File>>,
 }
 
 /// Wall-clock seconds of the phases of [`run`] (for `run --timings`).
@@ -158,6 +164,7 @@ fn from_env<T: std::str::FromStr>(name: &str) -> Option<T> {
 
 /// Runs `model.replications` replications.
 pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
+    use std::io::Write;
     let n = u64::from(model.replications);
     let bar = progress_bar(n, opts.progress);
     let budget = spill_budget(opts.spill_bytes);
@@ -174,6 +181,13 @@ pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
             .unwrap_or_else(|| chunk_replications(row as u64 * 4, rayon::current_num_threads()))
             .max(1) as u64;
         let mut store = ColumnStore::new(row, budget);
+        let mut days_file = if opts.replication_days {
+            let mut w = std::io::BufWriter::new(tempfile::tempfile()?);
+            w.write_all(&crate::report::csv::replication_days_header())?;
+            Some(w)
+        } else {
+            None
+        };
         let mut records = Vec::with_capacity(model.replications as usize);
         let mut start = 0;
         let mut phases = RunPhases::default();
@@ -182,6 +196,16 @@ pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
             let end = (start + chunk).min(n);
             let t = clock();
             let mut recs = simulate_records(model, start..end, &bar, true);
+            if let Some(w) = &mut days_file {
+                use rayon::prelude::*;
+                let rows: Vec<Vec<u8>> = recs
+                    .par_iter()
+                    .map(|r| crate::report::csv::replication_days_rows(model, r))
+                    .collect::<std::io::Result<_>>()?;
+                for r in rows {
+                    w.write_all(&r)?;
+                }
+            }
             let t2 = clock();
             store_series(&mut store, &mut recs)?;
             phases.simulate_s += (t2 - t).as_secs_f64();
@@ -193,10 +217,20 @@ pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
         let t = clock();
         let summary = summarise_store(model, &records, &mut store, widths)?;
         phases.summarise_s = t.elapsed().as_secs_f64();
+        let replication_days = match days_file {
+            Some(w) => {
+                use std::io::Seek;
+                let mut f = w.into_inner().map_err(|e| e.into_error())?;
+                f.seek(std::io::SeekFrom::Start(0))?;
+                Some(std::sync::Arc::new(f))
+            }
+            None => None,
+        };
         Ok(RunResult {
             records,
             summary,
             phases,
+            replication_days,
         })
     };
     with_threads(opts.threads, work)?

@@ -25,5 +25,6 @@ mod service;
 mod snapshots;
 mod staffing;
 mod strict_input;
+mod tidy;
 mod util;
 mod validation;

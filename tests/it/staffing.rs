@@ -500,7 +500,7 @@ fn the_hiring_plan_run_as_actions_closes_the_weekly_gap() {
             .assert()
             .success();
         let weeks = std::fs::read_to_string(run.join("weeks.csv")).unwrap();
-        weekly_pool(&weeks, "pool_on_duty_mean")
+        weekly_pool(&weeks, "pool_on_duty_agents")
             .iter()
             .map(|m| m * 168.0)
             .collect()

@@ -92,7 +92,7 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
         let (key, what) = if ch.kind == ChannelKind::Email {
             ("backlog_end_contacts", "backlog at the end of the day")
         } else {
-            ("queue_mean_contacts", "people waiting (day average)")
+            ("queue_contacts", "people waiting (day average)")
         };
         out.push(fan(
             "backlog",
@@ -277,10 +277,13 @@ pub fn charts(model: &Model, result: &RunResult) -> Vec<NamedChart> {
                     title: format!("{}: staff on duty at 10:00, by origin", pool.name),
                     y_label: "staff".into(),
                     layers: vec![
-                        ("own".into(), get("pool_own_on_duty_mean")),
-                        ("redeployed".into(), get("pool_redeployed_on_duty_mean")),
-                        ("hired, productive".into(), get("pool_hired_on_duty_mean")),
-                        ("hired, in training".into(), get("pool_hired_training_mean")),
+                        ("own".into(), get("pool_own_on_duty_agents")),
+                        ("redeployed".into(), get("pool_redeployed_on_duty_agents")),
+                        ("hired, productive".into(), get("pool_hired_on_duty_agents")),
+                        (
+                            "hired, in training".into(),
+                            get("pool_hired_training_agents"),
+                        ),
                     ],
                     markers: markers_for(&|e| effect_on_pool_or_channel(model, e, Some(p), None)),
                 },
