@@ -31,10 +31,12 @@ pub const KNOWN_FILES: &[&str] = &[
     "days.csv",
     "weeks.csv",
     "actions.csv",
+    "results.xlsx",
     "report.html",
     "compare.json",
     "compare.csv",
     "compare_risk.csv",
+    "compare.xlsx",
     manifest::FILE_NAME,
 ];
 
