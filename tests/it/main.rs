@@ -25,3 +25,4 @@ mod staffing;
 mod strict_input;
 mod util;
 mod validation;
+mod xlsx;
