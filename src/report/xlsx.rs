@@ -514,7 +514,11 @@ fn weeks_sheet(
     sh.finish()
 }
 
-/// Actions: one row per decision in each replication, as actions.csv.
+/// The rows of an Excel sheet.
+const EXCEL_ROWS: u32 = 1_048_576;
+
+/// Actions: one row per decision in each replication, as actions.csv (up
+/// to the rows a sheet holds, then a note).
 fn actions_sheet(model: &Model, result: &RunResult, f: &Formats) -> Result<Worksheet, XlsxError> {
     let header = [
         "replication",
@@ -528,8 +532,13 @@ fn actions_sheet(model: &Model, result: &RunResult, f: &Formats) -> Result<Works
     ]
     .map(String::from);
     let mut sh = Sheet::new("Actions", &header, f)?;
-    for r in &result.records {
+    'records: for r in &result.records {
         for fi in &r.firings {
+            if sh.row + 1 >= EXCEL_ROWS {
+                sh.text(1, "more decisions than a sheet holds: see actions.csv")?;
+                sh.next();
+                break 'records;
+            }
             let a = &model.actions[fi.action];
             sh.num(0, r.replication as f64, &f.integer)?;
             sh.text(1, &a.id)?;
