@@ -361,13 +361,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_charts: bool,
     /// Outputs to write, comma-separated [default: all]: csv (summary,
-    /// replications, intervals, days, actions), json (summary.json), charts
+    /// replications, intervals, days, weeks, actions), json (summary.json),
+    /// xlsx (results.xlsx, an Excel workbook with native charts), charts
     /// (charts/*.svg and *.png), report (report.html).
     #[arg(
         long,
         value_name = "LIST",
         value_delimiter = ',',
-        default_value = "csv,json,charts,report"
+        default_value = "csv,json,xlsx,charts,report"
     )]
     pub format: Vec<OutputFormat>,
     /// No progress bar and no table, only errors.
@@ -392,6 +393,9 @@ pub enum OutputFormat {
     Csv,
     /// summary.json.
     Json,
+    /// results.xlsx: an Excel workbook (summary, days and weeks per channel
+    /// and pool, actions, costs, scenario, native charts).
+    Xlsx,
     /// charts/*.svg and charts/*.png.
     Charts,
     /// report.html, one self-contained file.

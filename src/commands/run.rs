@@ -112,6 +112,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let rendered = crate::runner::with_threads(threads, || render(&model, &result, want, draw))
         .map_err(|e| CommandError::Failed(e.to_string()))??;
     phases.add("  tables (json, csv)", rendered.tables_s);
+    phases.add("  results.xlsx", rendered.workbook_s);
     phases.add("  charts", rendered.charts_s);
     phases.add("  report.html", rendered.report_s);
     phases.end("render the outputs");
@@ -160,13 +161,14 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// The output files of a run, in the order they are written, and how long
-/// each part took to render.
+/// The output files of a run, in the order they are written (the tables
+/// end with results.xlsx), and how long each part took to render.
 struct Rendered {
     tables: Vec<(String, Vec<u8>)>,
     charts: Vec<(String, Vec<u8>)>,
     report: Option<Vec<u8>>,
     tables_s: f64,
+    workbook_s: f64,
     charts_s: f64,
     report_s: f64,
 }
@@ -201,8 +203,20 @@ fn render(
             Ok((Vec::new(), Vec::new()))
         }
     };
-    let ((tables, tables_s), (charts, charts_s)) = rayon::join(|| timed(tables), || timed(charts));
-    let (tables, (drawn, charts)) = (tables?, charts?);
+    let workbook = || {
+        want(OutputFormat::Xlsx)
+            .then(|| report::xlsx::results(model, result))
+            .transpose()
+            .map_err(failed)
+    };
+    let (((tables, tables_s), (workbook, workbook_s)), (charts, charts_s)) = rayon::join(
+        || rayon::join(|| timed(tables), || timed(workbook)),
+        || timed(charts),
+    );
+    let (mut tables, (drawn, charts)) = (tables?, charts?);
+    if let Some(bytes) = workbook? {
+        tables.push(("results.xlsx".to_string(), bytes));
+    }
     let (report, report_s) = timed(|| {
         want(OutputFormat::Report)
             .then(|| report::html::report(model, result, &drawn))
@@ -214,6 +228,7 @@ fn render(
         charts,
         report: report?,
         tables_s,
+        workbook_s,
         charts_s,
         report_s,
     })

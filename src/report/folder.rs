@@ -35,10 +35,12 @@ pub const KNOWN_FILES: &[&str] = &[
     "actions.csv",
     "columns.csv",
     "replications_days.csv",
+    "results.xlsx",
     "report.html",
     "compare.json",
     "compare.csv",
     "compare_risk.csv",
+    "compare.xlsx",
     manifest::FILE_NAME,
 ];
 

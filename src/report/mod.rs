@@ -1,5 +1,5 @@
 //! Outputs of a run. Each format is a pure function from results to bytes
-//! (`json.rs`, `csv.rs`, `table.rs`, `manifest.rs`); [`folder`] is the one
+//! (`json.rs`, `csv.rs`, `xlsx.rs`, `table.rs`, `manifest.rs`); [`folder`] is the one
 //! place that writes files, as a whole folder: into a staging folder beside
 //! the target, `manifest.json` last, then swapped into place, so that an
 //! interrupted run never leaves half a result set or a mix of two.
@@ -14,6 +14,7 @@ pub mod json;
 pub mod manifest;
 pub mod table;
 pub mod words;
+pub mod xlsx;
 
 use crate::model::Model;
 use crate::runner::RunResult;

@@ -18,6 +18,12 @@ pub const BASE_BYTES: u64 = 32_000_000;
 /// columns; rounded up).
 const CSV_ROW_BYTES: u64 = 380;
 
+/// Bytes of one cell of results.xlsx while the workbook is built and
+/// saved: rust_xlsxwriter's cell map, the sheet's XML and the compressed
+/// copy (an estimate; the workbook holds the day and week statistics, three
+/// cells a metric, and the summary tables).
+const XLSX_CELL_BYTES: u64 = 128;
+
 /// Engine state of one replication in flight apart from its interval
 /// tallies: queues, staff, calendar (measured: each extra worker thread
 /// adds about 10 MB on the bundled crisis, of which about 5 MB are its
@@ -44,7 +50,9 @@ const ENGINE_BYTES: u64 = 8_000_000;
 /// replications (in memory), 410 MB for 1,000, 5,000 and 10,000 alike
 /// (spilled: the peak is when the store reaches its budget, with a chunk
 /// in flight), estimated here at 320 MB, 444 MB, 460 MB and 479 MB
-/// (MB = 10⁶ bytes); before the store it grew by 1.35 MB per replication. At a 1-minute interval one
+/// (MB = 10⁶ bytes; results.xlsx, since added, is estimated at 6 MB more
+/// and changed no measured peak: 317–339 MB for the default run with or
+/// without it); before the store it grew by 1.35 MB per replication. At a 1-minute interval one
 /// replication took 1.64 GB and three 1.84 GB before the store, against
 /// 1.8 GB and 1.9 GB estimated here (mostly the statistics of every
 /// interval and intervals.csv). A comparison keeps no interval series but
@@ -148,7 +156,14 @@ impl Footprint {
         let kept_intervals = if keep_series { intervals } else { 0 };
         let statistics = (kept_intervals + days + weeks) * width * stat;
         let rows = (kept_intervals + days + weeks) * (nc + np);
-        let files = rows * CSV_ROW_BYTES;
+        // results.xlsx (a run only): mean, P5 and P95 of every daily and
+        // weekly metric, and about 16 cells a KPI in its summary sheets.
+        let workbook = if keep_series {
+            ((days + weeks) * width * 3 + kpis * 16) * XLSX_CELL_BYTES
+        } else {
+            0
+        };
+        let files = rows * CSV_ROW_BYTES + workbook;
         Footprint {
             per_replication,
             per_worker,

@@ -28,3 +28,4 @@ mod strict_input;
 mod tidy;
 mod util;
 mod validation;
+mod xlsx;

@@ -50,7 +50,7 @@ fn mean_by_day(reps: &[Vec<f64>]) -> Vec<f64> {
 
 /// One line per arm: a channel metric's daily mean across replications.
 /// Arm `a` is series `a` in every chart, so it keeps its colour.
-fn arm_lines(cmp: &Comparison, channel: &str, key: &str) -> Vec<Line> {
+pub(super) fn arm_lines(cmp: &Comparison, channel: &str, key: &str) -> Vec<Line> {
     cmp.arms
         .iter()
         .enumerate()

@@ -1,5 +1,5 @@
 //! Outputs of `surgesim compare`: compare.json, compare.csv,
-//! compare_risk.csv, the comparison charts and report.html, and the
+//! compare_risk.csv, compare.xlsx, the comparison charts and report.html, and the
 //! terminal table. Pure functions from a [`Comparison`] to bytes.
 
 mod charts;
@@ -7,17 +7,19 @@ mod csv;
 mod html;
 mod json;
 mod table;
+mod xlsx;
 
 pub use self::csv::{csv, risk_csv};
 pub use charts::chart_list;
 pub use html::html;
 pub use json::json;
 pub use table::{median_variance_ratio, table};
+pub use xlsx::xlsx;
 
 use crate::compare::Comparison;
 
 /// Every file of a comparison: compare.json, compare.csv,
-/// compare_risk.csv, charts (with `with_charts`) and report.html.
+/// compare_risk.csv, compare.xlsx, charts (with `with_charts`) and report.html.
 pub fn render(
     cmp: &Comparison,
     with_charts: bool,
@@ -27,6 +29,7 @@ pub fn render(
         ("compare.json".to_string(), json(cmp, stop_note)?),
         ("compare.csv".to_string(), csv(cmp)?),
         ("compare_risk.csv".to_string(), risk_csv(cmp)?),
+        ("compare.xlsx".to_string(), xlsx(cmp)?),
     ];
     let mut drawn = Vec::new();
     if with_charts {
