@@ -90,7 +90,11 @@ impl Formats {
         match unit {
             "share" => &self.share,
             "seconds" => &self.seconds,
-            "contacts" if key.contains("_mean") || key.contains("mean_") || key == "queue_contacts" => &self.count_mean,
+            "contacts"
+                if key.contains("_mean") || key.contains("mean_") || key == "queue_contacts" =>
+            {
+                &self.count_mean
+            }
             "contacts" => &self.count,
             "agents" => &self.agents,
             "currency" => &self.money,

@@ -116,12 +116,16 @@ fn a_csv_only_run_after_a_full_run_leaves_no_report_or_charts() {
         names(&out),
         [
             "actions.csv",
+            "columns.csv",
             "days.csv",
+            "days_long.csv",
             "intervals.csv",
             "manifest.json",
             "replications.csv",
+            "replications_days.csv",
             "summary.csv",
-            "weeks.csv"
+            "weeks.csv",
+            "weeks_long.csv"
         ]
     );
     assert_eq!(names(dir.path()), ["out"], "no staging or old folder left");
