@@ -160,12 +160,16 @@ fn format_chooses_the_outputs() {
         names,
         [
             "actions.csv",
+            "columns.csv",
             "days.csv",
+            "days_long.csv",
             "intervals.csv",
             "manifest.json",
             "replications.csv",
+            "replications_days.csv",
             "summary.csv",
-            "weeks.csv"
+            "weeks.csv",
+            "weeks_long.csv"
         ]
     );
     let report_only = dir.path().join("report");
