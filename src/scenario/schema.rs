@@ -283,8 +283,10 @@ fn no_null(value: &mut Value) {
                 }
             }
             let null = serde_json::json!({ "type": "null" });
-            if let Some(Value::Array(branches)) = obj.get_mut("anyOf") {
-                if branches.contains(&null) {
+            if let Some(Value::Array(branches)) = obj.get_mut("anyOf")
+                && branches.contains(&null)
+            {
+                {
                     branches.retain(|b| *b != null);
                     if branches.len() == 1 {
                         let only = branches.remove(0);
