@@ -112,6 +112,21 @@ pub enum Command {
     Init(InitArgs),
     /// List the bundled scenarios with what they represent.
     Scenarios,
+    /// Print the JSON Schema of the scenario format.
+    ///
+    /// For editors with TOML support (taplo, VS Code's Even Better TOML):
+    /// key completion, documentation on hover, typos flagged while typing.
+    /// The repository ships it as scenario.schema.json; regenerate it with
+    /// `surgesim schema --out scenario.schema.json`.
+    Schema(SchemaArgs),
+}
+
+/// `surgesim schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// File to write the schema to [default: standard output].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `surgesim init`.

@@ -46,5 +46,6 @@ fn run(cli: &Cli) -> Result<(), CommandError> {
         Command::Debrief(args) => commands::debrief(args, &mut out),
         Command::Init(args) => commands::init(args, &mut out),
         Command::Scenarios => commands::scenarios(&mut out),
+        Command::Schema(args) => commands::schema(args, &mut out),
     }
 }

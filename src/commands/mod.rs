@@ -12,6 +12,7 @@ mod interrupt;
 pub mod limits;
 mod phases;
 mod run;
+mod schema;
 mod staff;
 
 pub use check::check;
@@ -21,6 +22,7 @@ pub use exercise::{debrief, exercise};
 pub use init::{TEMPLATES, Template, init, scenarios};
 pub use interrupt::handle_interrupts;
 pub use run::{BUNDLED_SCENARIO, run};
+pub use schema::schema;
 pub use staff::staff;
 
 use std::io::{self, Write};

@@ -1,13 +1,14 @@
 //! The contingency part of the format: `[plans.ID]` tables and `[[actions]]`
 //! entries with their `when` / `release` trigger conditions.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Moment, WeekHours, strict, yes};
 use crate::units::Duration;
 
 /// A `[plans.ID]` table.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Free text.
@@ -18,7 +19,7 @@ pub struct Plan {
 }
 
 /// Kinds of contingency action.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// External recruitment of a class of new staff into a pool.
@@ -48,11 +49,12 @@ pub enum ActionKind {
 
 /// A trigger condition: a metric of the running replication over a trailing
 /// window, compared with a threshold, holding for a time.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// `service_level`, `asa_s`, `abandon_share`, `queue`, `backlog`,
     /// `oldest_age_s`, `offered` (channel metrics) or `occupancy` (pool).
+    #[schemars(schema_with = "super::schema::metric")]
     pub metric: String,
     /// Channel id (channel metrics).
     #[serde(default)]
@@ -77,7 +79,7 @@ pub struct Condition {
 }
 
 /// An `[[actions]]` entry. Which keys apply depends on `kind`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// Name used in logs and outputs.
@@ -124,6 +126,7 @@ pub struct Action {
     pub to: Option<String>,
     /// Hire, redeploy: number of staff.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub count: Option<u32>,
     /// Redeploy: share of the home pool's headcount (instead of `count`).
     #[serde(default)]
@@ -148,12 +151,15 @@ pub struct Action {
     pub contract: Option<Duration>,
     /// Hire: cost of one staff hour on the roster.
     #[serde(default, deserialize_with = "strict::opt_money")]
+    #[schemars(schema_with = "super::schema::money")]
     pub cost_per_hour: Option<f64>,
     /// Hire: one-off cost per hire.
     #[serde(default, deserialize_with = "strict::opt_money")]
+    #[schemars(schema_with = "super::schema::money")]
     pub cost_per_hire: Option<f64>,
     /// Hire: staff who train the hires, off their own work during training.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub trainers: Option<u32>,
     /// Hire: the pool the trainers come from (default: the hires' pool).
     #[serde(default)]
@@ -169,9 +175,11 @@ pub struct Action {
     pub hours: Option<WeekHours>,
     /// Lines: the new number of lines.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub lines: Option<u32>,
     /// Counters: the new number of counters.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub counters: Option<u32>,
     /// Deflect, model answers: the topic.
     #[serde(default)]
@@ -184,6 +192,7 @@ pub struct Action {
     pub adoption: Option<Duration>,
     /// Model answers: handle-time multiplier.
     #[serde(default, deserialize_with = "strict::opt_factor")]
+    #[schemars(schema_with = "super::schema::factor")]
     pub factor: Option<f64>,
     /// Open channel: share of the topic's new contacts it takes over.
     #[serde(default)]

@@ -1,13 +1,14 @@
 //! `[channels.ID]` tables: the channel kinds (phone, e-mail, desk) and
 //! their sub-tables `redial`, `returns`, `appointments` and `switch`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{DistSpec, WeekHours, strict};
 use crate::units::Duration;
 
 /// Kinds of channel.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChannelKind {
     /// Real-time calls with lines, patience and redials.
@@ -32,7 +33,7 @@ impl ChannelKind {
 
 /// A `[channels.ID]` table. Which keys apply depends on `kind`; the model
 /// compiler rejects keys that do not apply to the kind.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Channel {
     /// `"phone"`, `"email"` or `"desk"`.
@@ -50,6 +51,7 @@ pub struct Channel {
     /// Phone: number of trunk lines (calls in service + waiting); beyond it
     /// callers hear a busy signal. Absent = unlimited.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub lines: Option<u32>,
     /// Phone: how long a caller waits before hanging up. Absent = nobody
     /// abandons.
@@ -73,6 +75,7 @@ pub struct Channel {
     pub business_hours: Option<WeekHours>,
     /// Desk: service points; at most this many visitors are served at once.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub counters: Option<u32>,
     /// Desk: what happens towards closing time.
     #[serde(default)]
@@ -91,11 +94,12 @@ pub struct Channel {
     /// (in the scenario's currency; counts the lines or counters in place,
     /// actions included).
     #[serde(default, deserialize_with = "strict::opt_money")]
+    #[schemars(schema_with = "super::schema::money")]
     pub cost_per_day: Option<f64>,
 }
 
 /// How an e-mail channel counts the time to answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Clock {
     /// Elapsed time, nights and weekends included.
@@ -105,7 +109,7 @@ pub enum Clock {
 }
 
 /// A desk's rule for closing time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Closing {
     /// The gate closes at closing time; everyone inside is served while
@@ -117,7 +121,7 @@ pub enum Closing {
 }
 
 /// The `returns` table of a desk.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Returns {
     /// Share of turned-away visitors who come back (0–1).
@@ -128,7 +132,7 @@ pub struct Returns {
 }
 
 /// The `appointments` table of a desk.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Appointments {
     /// Share of visitors who booked a slot (0–1); they arrive at their slot
@@ -137,7 +141,7 @@ pub struct Appointments {
 }
 
 /// The `switch` table of a phone or desk channel.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Switch {
     /// Channel id they turn to.
@@ -154,7 +158,7 @@ pub struct Switch {
 }
 
 /// The `redial` table of a phone channel.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Redial {
     /// Share of callers who call again after a busy signal (0–1).
@@ -168,5 +172,6 @@ pub struct Redial {
     pub delay: Option<DistSpec>,
     /// Most attempts per caller, the first included (absent = no limit).
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub max_attempts: Option<u32>,
 }

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Date, DistSpec, strict};
 use crate::units::{Duration, Rate};
 
 /// A `[topics.ID]` table.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     /// Free text.
@@ -28,7 +29,7 @@ pub struct Topic {
 }
 
 /// A `[[demand]]` entry: contacts of one topic on one channel.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Demand {
     /// Topic id.
@@ -69,7 +70,7 @@ pub struct Demand {
 
 /// A `[[newcomers]]` entry: people arriving (applicants) who each generate
 /// contacts on several channels after delays.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Newcomers {
     /// Free text.
@@ -90,7 +91,7 @@ pub struct Newcomers {
 }
 
 /// One kind of contact a newcomer makes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewcomerContact {
     /// Topic id.
@@ -110,7 +111,7 @@ pub struct NewcomerContact {
 }
 
 /// Shapes of a surge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SurgeShape {
     /// Full height from `start` (until `end`, if given).
@@ -128,7 +129,7 @@ pub enum SurgeShape {
 }
 
 /// A `[[demand.surges]]` entry: extra contacts per day of a shape.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Surge {
     /// The shape.
@@ -164,7 +165,7 @@ pub struct Surge {
 }
 
 /// Multipliers per weekday.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeekdayFactors {
     /// Monday.

@@ -1,13 +1,14 @@
 //! Duration distributions as written, e.g. the `handle`, `patience` and
 //! `delay` tables (`{ dist = "lognormal", mean = "7m", sd = "3m" }`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::strict;
 use crate::units::Duration;
 
 /// Kinds of probability distribution for durations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DistKind {
     /// Exponential with the given `mean`.
@@ -26,7 +27,7 @@ pub enum DistKind {
 
 /// A duration distribution as written, e.g.
 /// `{ dist = "lognormal", mean = "7m", sd = "3m" }`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DistSpec {
     /// Which distribution.
@@ -45,6 +46,7 @@ pub struct DistSpec {
     pub max: Option<Duration>,
     /// Number of phases (erlang).
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub k: Option<u32>,
 }
 

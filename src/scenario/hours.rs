@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// (`weekdays` = Mon–Fri, `weekend` = Sat–Sun, `daily` = every day); each
 /// value is `"09:00-17:00"`, a list of such ranges, or `"closed"`. A day's
 /// own key overrides its group, and `weekdays`/`weekend` override `daily`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeekHours {
     /// Every day.

@@ -4,13 +4,14 @@
 //! kind needs and their ranges are checked in
 //! `crate::model::compile::injects`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Moment, strict, yes};
 use crate::units::Duration;
 
 /// Kinds of scripted event.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InjectKind {
     /// Extra first contacts of a topic on a channel, decaying
@@ -43,7 +44,7 @@ impl InjectKind {
 }
 
 /// An `[[injects]]` entry.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Inject {
     /// Name used in outputs (unique among injects and actions).
@@ -82,6 +83,7 @@ pub struct Inject {
     /// Wave: the `[[newcomers]]` entry (its position) whose contacts the
     /// wave's newcomers make.
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub newcomers: Option<u32>,
     /// Outage, sick leave, rule: how long it lasts (rule: default for
     /// good).
@@ -89,9 +91,11 @@ pub struct Inject {
     pub duration: Option<Duration>,
     /// Outage of a phone channel: lines left working (default 0).
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub lines: Option<u32>,
     /// Outage of a desk: counters left working (default 0).
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub counters: Option<u32>,
     /// Sick leave: the pool.
     #[serde(default)]
@@ -101,5 +105,6 @@ pub struct Inject {
     pub share: Option<f64>,
     /// Rule: handle-time multiplier.
     #[serde(default, deserialize_with = "strict::opt_factor")]
+    #[schemars(schema_with = "super::schema::factor")]
     pub factor: Option<f64>,
 }

@@ -35,6 +35,7 @@ mod inject;
 mod language;
 mod load;
 mod pool;
+mod schema;
 mod settings;
 mod single_queue;
 mod strict;
@@ -56,6 +57,7 @@ pub use load::{
     read_text,
 };
 pub use pool::{Break, Pool, ServesLevel, Wellbeing};
+pub use schema::{scenario_schema, scenario_schema_json};
 pub use settings::{Calendar, Settings, Uncertainty};
 pub use single_queue::SingleQueue;
 pub use strict::{FACTOR_RANGE, MAX_COUNT, MAX_MONEY};
@@ -63,10 +65,11 @@ pub use variant::VariantInfo;
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario file.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Name, dates, reporting and Monte Carlo settings.

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ use super::{WeekHours, strict, yes};
 use crate::units::Duration;
 
 /// A `[pools.ID]` table: a group of interchangeable staff.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pool {
     /// Free text.
@@ -20,6 +21,7 @@ pub struct Pool {
     /// people on the payroll, at least the table's largest number; default
     /// that number).
     #[serde(default, deserialize_with = "strict::opt_count")]
+    #[schemars(schema_with = "super::schema::count")]
     pub headcount: Option<u32>,
     /// Or: a CSV table of the agents on duty over time (`start,agents`, or
     /// weekly `time,mon,…,sun`), relative to the scenario file; replaces
@@ -43,9 +45,11 @@ pub struct Pool {
     pub absence: f64,
     /// Speed factor: handle times are divided by it (default 1).
     #[serde(default, deserialize_with = "strict::opt_factor")]
+    #[schemars(schema_with = "super::schema::factor")]
     pub speed: Option<f64>,
     /// Cost of one staff hour on duty, in the scenario's currency.
     #[serde(default, deserialize_with = "strict::money")]
+    #[schemars(schema_with = "super::schema::money")]
     pub cost_per_hour: f64,
     /// Whether staff (and hires) are paid on public holidays the hours their
     /// roster would have had that day, without being on duty (default
@@ -89,7 +93,7 @@ impl Default for Pool {
 }
 
 /// A pool's `wellbeing` table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Wellbeing {
     /// Overload: occupancy above this over the trailing window.
@@ -106,7 +110,7 @@ pub struct Wellbeing {
 }
 
 /// A pool's break window.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Break {
     /// Start, `"12:00"`.

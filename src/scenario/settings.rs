@@ -1,13 +1,14 @@
 //! The `[scenario]` table (name, dates, reporting and Monte Carlo
 //! settings, with their defaults), `[calendar]` and `[uncertainty]`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Date;
 use crate::units::Duration;
 
 /// The `[scenario]` table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Short name shown in outputs.
@@ -54,7 +55,7 @@ fn default_replications() -> u32 {
 }
 
 /// The `[calendar]` table.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// Public holidays: every channel and pool is closed on these dates.
@@ -63,7 +64,7 @@ pub struct Calendar {
 }
 
 /// The `[uncertainty]` table: demand is not known in advance.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Uncertainty {
     /// Coefficient of variation of a per-replication level factor (gamma,

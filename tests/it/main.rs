@@ -21,6 +21,7 @@ mod limits;
 mod memory;
 mod output_folders;
 mod pay;
+mod schema;
 mod service;
 mod snapshots;
 mod staffing;
