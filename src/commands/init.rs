@@ -93,6 +93,19 @@ pub fn scenarios(out: &mut dyn Write) -> Result<(), CommandError> {
     out.write_all(s.as_bytes()).map_err(stdout_err)
 }
 
+/// The schema's file name beside the written scenarios.
+const SCHEMA_FILE: &str = "scenario.schema.json";
+
+/// `text` of the bundled file `file` with its `#:schema` line (which names
+/// the repository's schema, one folder up) pointing at the schema written
+/// beside it.
+fn local_schema_line(file: &str, text: &str) -> String {
+    match text.strip_prefix("#:schema ../scenario.schema.json\n") {
+        Some(rest) if file.ends_with(".toml") => format!("#:schema {SCHEMA_FILE}\n{rest}"),
+        _ => text.to_string(),
+    }
+}
+
 /// Runs `surgesim init`.
 pub fn init(args: &InitArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let name = args.template.as_deref().unwrap_or("starter");
@@ -113,12 +126,26 @@ pub fn init(args: &InitArgs, out: &mut dyn Write) -> Result<(), CommandError> {
             message: format!("{} is not a folder", dir.display()),
         });
     }
-    let existing: Vec<String> = t
+    // The files to write: the template's, each scenario naming the schema
+    // beside it, and the schema itself, so that an editor with TOML support
+    // completes and checks keys in the user's folder too.
+    let schema = crate::scenario::scenario_schema_json();
+    let mut files: Vec<(&str, String)> = t
         .files
         .iter()
-        .map(|(f, _)| dir.join(f))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
+        .map(|(f, text)| (*f, local_schema_line(f, text)))
+        .collect();
+    files.push((SCHEMA_FILE, schema));
+    let existing: Vec<String> = files
+        .iter()
+        .map(|(f, text)| (dir.join(f), text))
+        // An identical schema from an earlier `init` is no conflict.
+        .filter(|(p, text)| {
+            p.exists()
+                && !(p.ends_with(SCHEMA_FILE)
+                    && std::fs::read(p).is_ok_and(|b| b == text.as_bytes()))
+        })
+        .map(|(p, _)| p.display().to_string())
         .collect();
     if !existing.is_empty() && !args.force {
         return Err(CommandError::Usage {
@@ -136,7 +163,7 @@ pub fn init(args: &InitArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     };
     std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
     let mut written = Vec::new();
-    for (file, text) in t.files {
+    for (file, text) in &files {
         let path = dir.join(file);
         super::exercise::write_whole(&path, text.as_bytes())?;
         written.push(path.display().to_string());

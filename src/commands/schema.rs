@@ -18,9 +18,6 @@ pub fn schema(args: &SchemaArgs, out: &mut dyn Write) -> Result<(), CommandError
             .write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(stdout_err),
-        Some(path) => std::fs::write(path, text).map_err(|source| CommandError::Output {
-            what: path.display().to_string(),
-            source,
-        }),
+        Some(path) => super::exercise::write_whole(path, text.as_bytes()),
     }
 }

@@ -190,7 +190,7 @@ pub fn staff(args: &StaffArgs, out: &mut dyn Write) -> Result<(), CommandError> 
     let files = folder.finish(manifest)?;
     if !args.quiet {
         let mut text = summary_table(&model, &advice);
-        text.push_str(&people_table(&model, &hiring));
+        text.push_str(&people_table(&model, &hiring, advice.channel));
         let shown: Vec<String> = files
             .iter()
             .filter(|p| !p.starts_with(args.out.join("charts")))
@@ -775,8 +775,8 @@ fn actions_toml(model: &Model, advice: &Advice, hiring: &Hiring) -> String {
     t
 }
 
-/// The terminal lines about people.
-fn people_table(model: &Model, hiring: &Hiring) -> String {
+/// The terminal lines about people (for channel `c`).
+fn people_table(model: &Model, hiring: &Hiring, c: usize) -> String {
     let mut t = String::new();
     let p = &hiring.people;
     let worst = hiring
@@ -827,7 +827,50 @@ fn people_table(model: &Model, hiring: &Hiring) -> String {
     } else if hiring.waves.is_empty() {
         let _ = writeln!(t, "  no hiring needed: the rosters cover every week");
     }
+    // The rosters' FTE count in full against this channel alone, breaks
+    // included.
+    let shared = shared_pools(model, c);
+    let breaks = model.channels[c]
+        .pools
+        .iter()
+        .any(|&p| !model.pools[p].breaks.is_empty());
+    if !shared.is_empty() || breaks {
+        let mut why = Vec::new();
+        if !shared.is_empty() {
+            why.push(format!(
+                "the {} {} also {} other channels, but {} rostered FTE count in full here",
+                if shared.len() == 1 { "pool" } else { "pools" },
+                shared.join(", "),
+                if shared.len() == 1 { "serves" } else { "serve" },
+                if shared.len() == 1 { "its" } else { "their" },
+            ));
+        }
+        if breaks {
+            why.push("breaks are left out".to_string());
+        }
+        let _ = writeln!(
+            t,
+            "  caution: {}; `surgesim run` plays all channels, breaks and actions together",
+            why.join(", and ")
+        );
+    }
     t
+}
+
+/// The pools serving channel `c` that also serve another channel.
+fn shared_pools(model: &Model, c: usize) -> Vec<&str> {
+    model.channels[c]
+        .pools
+        .iter()
+        .filter(|&&p| {
+            model
+                .channels
+                .iter()
+                .enumerate()
+                .any(|(o, ch)| o != c && ch.pools.contains(&p))
+        })
+        .map(|&p| model.pools[p].name.as_str())
+        .collect()
 }
 
 /// The weeks still short after the hiring plan (by more than half an FTE),

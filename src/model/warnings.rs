@@ -205,6 +205,30 @@ pub fn traps(sc: &Scenario, model: &Model, source: &SourceMap, base_dir: &Path) 
             }
             _ => {}
         }
+        // Hires decided at a date who only start work after the horizon:
+        // they are paid (hiring, training) but never answer anything.
+        if let (Fire::At(t), Effect::Hire(h)) = (&a.fire, &a.effect) {
+            let arrive_s = t + a.delay_s + h.lead_s;
+            let work_s = arrive_s + h.training_s;
+            if t + a.delay_s < model.horizon_s && work_s >= model.horizon_s {
+                let arrive = if arrive_s < model.horizon_s {
+                    format!(
+                        "they arrive on {} and train until the horizon ends",
+                        model.datetime_at(arrive_s).date()
+                    )
+                } else {
+                    "they arrive only after the horizon ends".to_string()
+                };
+                warn(
+                    &format!("{path}.lead_time"),
+                    format!(
+                        "the hires of action `{}` would start work on {}, after the horizon ends ({end_date}); {arrive}, so they cost money and answer nothing: decide earlier, shorten `lead_time` or `training`, or lengthen `days`",
+                        a.id,
+                        model.datetime_at(work_s).date()
+                    ),
+                );
+            }
+        }
         if let Effect::Callbacks {
             channel, within_s, ..
         } = a.effect

@@ -130,6 +130,7 @@ pub struct Action {
     pub count: Option<u32>,
     /// Redeploy: share of the home pool's headcount (instead of `count`).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub share: Option<f64>,
     /// Hire: recruitment lead time from the decision.
     #[serde(default)]
@@ -139,12 +140,14 @@ pub struct Action {
     pub training: Option<Duration>,
     /// Hire, redeploy: speed at the start, as a share of full speed.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share_above_zero")]
     pub start_speed: Option<f64>,
     /// Hire, redeploy: time to reach full speed (linear).
     #[serde(default)]
     pub ramp: Option<Duration>,
     /// Hire: share of hires who leave per month.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share_below_one")]
     pub attrition_per_month: Option<f64>,
     /// Hire: contract length from arrival.
     #[serde(default)]
@@ -186,6 +189,7 @@ pub struct Action {
     pub topic: Option<String>,
     /// Deflect: share of the topic's contacts taken away at full effect.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub deflect: Option<f64>,
     /// Deflect: time from the effect's start to its full size (linear).
     #[serde(default)]
@@ -196,9 +200,11 @@ pub struct Action {
     pub factor: Option<f64>,
     /// Open channel: share of the topic's new contacts it takes over.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub takes: Option<f64>,
     /// Support: share of the overload effects removed (0–1).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub damping: Option<f64>,
     /// Hours (pool): most overtime per person per week.
     #[serde(default)]
@@ -211,6 +217,7 @@ pub struct Action {
     pub offer_over: Option<Duration>,
     /// Callbacks: share of the callers offered one who accept.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub accept: Option<f64>,
     /// Callbacks: the promised time to call back.
     #[serde(default)]

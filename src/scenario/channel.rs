@@ -65,6 +65,7 @@ pub struct Channel {
     pub answer_within: Option<Duration>,
     /// Service-level target as a share, e.g. `0.8` (default 0.8).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share_above_zero")]
     pub service_level_target: Option<f64>,
     /// E-mail: how the target wait is counted, `"calendar"` (default) or
     /// `"business"` (only time within `business_hours`).
@@ -125,6 +126,7 @@ pub enum Closing {
 #[serde(deny_unknown_fields)]
 pub struct Returns {
     /// Share of turned-away visitors who come back (0–1).
+    #[schemars(schema_with = "super::schema::share")]
     pub share: f64,
     /// Time until they come back (moved to the next opening if closed).
     #[serde(default)]
@@ -137,6 +139,7 @@ pub struct Returns {
 pub struct Appointments {
     /// Share of visitors who booked a slot (0–1); they arrive at their slot
     /// time and are served before walk-in visitors.
+    #[schemars(schema_with = "super::schema::share")]
     pub share: f64,
 }
 
@@ -148,9 +151,11 @@ pub struct Switch {
     pub to: String,
     /// Share of callers who finally gave up (no redial) and switch.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub after_abandon: f64,
     /// Share of visitors turned away (and not returning) who switch.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub after_turned_away: f64,
     /// Time until the new contact.
     #[serde(default, deserialize_with = "strict::opt_table")]
@@ -163,9 +168,11 @@ pub struct Switch {
 pub struct Redial {
     /// Share of callers who call again after a busy signal (0–1).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub after_busy: f64,
     /// Share of callers who call again after giving up (0–1).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub after_abandon: f64,
     /// Time from the failed attempt to the next one.
     #[serde(default, deserialize_with = "strict::opt_table")]

@@ -102,6 +102,7 @@ pub struct Inject {
     pub pool: Option<String>,
     /// Sick leave: extra absence share (0–1, exclusive).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share_open")]
     pub share: Option<f64>,
     /// Rule: handle-time multiplier.
     #[serde(default, deserialize_with = "strict::opt_factor")]

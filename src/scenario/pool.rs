@@ -42,6 +42,7 @@ pub struct Pool {
     pub breaks: Vec<Break>,
     /// Share of staff absent on a day (drawn per day and replication).
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share_below_one")]
     pub absence: f64,
     /// Speed factor: handle times are divided by it (default 1).
     #[serde(default, deserialize_with = "strict::opt_factor")]
@@ -59,6 +60,7 @@ pub struct Pool {
     /// Share of on-duty staff kept for deferred work (e-mail) when there is
     /// some, even while real-time contacts wait.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub deferred_share: f64,
     /// Staff wellbeing: sustained overload raises absence and makes staff
     /// leave.
@@ -103,9 +105,11 @@ pub struct Wellbeing {
     pub window: Option<Duration>,
     /// Absence share added while overloaded.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share")]
     pub absence_up: f64,
     /// Share of the pool's own staff who leave per month while overloaded.
     #[serde(default)]
+    #[schemars(schema_with = "super::schema::share_below_one")]
     pub attrition_per_month: f64,
 }
 
@@ -118,6 +122,7 @@ pub struct Break {
     /// End, `"13:00"`.
     pub to: String,
     /// Share of the staff on break in the window (0–1).
+    #[schemars(schema_with = "super::schema::share")]
     pub share: f64,
 }
 

@@ -204,6 +204,26 @@ pub(super) fn factor(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// A share from 0 to 1 (`Checker::share` in the compiler).
+pub(super) fn share(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "number", "minimum": 0, "maximum": 1 })
+}
+
+/// A share above 0 and at most 1 (a service-level target, a start speed).
+pub(super) fn share_above_zero(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "number", "exclusiveMinimum": 0, "maximum": 1 })
+}
+
+/// A share from 0 up to, not including, 1 (absence, attrition per month).
+pub(super) fn share_below_one(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "number", "minimum": 0, "exclusiveMaximum": 1 })
+}
+
+/// A share above 0 and below 1 (the extra absence of a sick-leave inject).
+pub(super) fn share_open(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1 })
+}
+
 /// A trigger metric's name (`crate::model::Metric::ALL`).
 pub(super) fn metric(_: &mut SchemaGenerator) -> Schema {
     let names: Vec<&str> = crate::model::Metric::ALL.iter().map(|(n, _)| *n).collect();

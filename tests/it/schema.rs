@@ -157,6 +157,8 @@ fn value_shapes_follow_the_parsers() {
         "answer_within = \"2 min\"",
         "hours = { weekdays = \"09:00-16:00\", sat = [\"09:00-12:00\", \"13:00-14:00\"], sun = \"closed\" }",
         "lines = 100000",
+        "service_level_target = 1",
+        "redial = { after_busy = 1, after_abandon = 0.2 }",
         "patience = { dist = \"exponential\", mean = \"2m\" }",
     ] {
         assert!(
@@ -173,6 +175,10 @@ fn value_shapes_follow_the_parsers() {
         "hours = { mon = \"9-16\" }",
         "lines = 100001",
         "lines = -1",
+        // Shares: the compiler's ranges.
+        "service_level_target = 0",
+        "service_level_target = 1.2",
+        "redial = { after_busy = 1.5, after_abandon = 0.2 }",
         "patience = { dist = \"normal\", mean = \"2m\" }",
         "clock = \"wall\"",
     ] {

@@ -745,3 +745,37 @@ fn the_erlang_calculator_staffs_for_asa_occupancy_and_interval_volumes() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn advice_for_a_channel_whose_staff_also_serve_another_warns_that_the_rosters_count_in_full() {
+    // The starter's advisers answer the phone and e-mail and take lunch
+    // breaks: the per-channel advice cannot see either.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempdir();
+    let out = Command::cargo_bin("surgesim")
+        .unwrap()
+        .args([
+            "staff",
+            "--channel",
+            "phone",
+            "--target",
+            "service_level=0.8",
+            "-n",
+            "40",
+            "--method",
+            "sipp",
+            "--no-charts",
+            "-o",
+        ])
+        .arg(dir.path().join("advice"))
+        .arg(root.join("templates/starter.toml"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(
+            "caution: the pool advisers also serves other channels, but its rostered FTE count in full here, and breaks are left out"
+        ),
+        "{stdout}"
+    );
+}

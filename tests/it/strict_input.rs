@@ -326,6 +326,13 @@ fn silent_traps_are_warned_about_with_their_line() {
         ),
         (
             format!(
+                "{BASE}\n[[actions]]\nid = \"temps\"\nkind = \"hire\"\npool = \"front\"\ncount = 2\nat = 2022-03-07\nlead_time = \"1d\"\ntraining = \"3d\"\n"
+            ),
+            "actions[0].lead_time (line {}): the hires of action `temps` would start work on 2022-03-11, after the horizon ends (2022-03-10); they arrive on 2022-03-08 and train until the horizon ends, so they cost money and answer nothing",
+            "lead_time = \"1d\"",
+        ),
+        (
+            format!(
                 "{BASE}\n[[actions]]\nid = \"wrong\"\nkind = \"lines\"\nchannel = \"hotline\"\nlines = 30\nwhen = {{ metric = \"backlog\", channel = \"inbox\", above = 100 }}\n"
             ),
             "actions[0].when (line {}): action `wrong` is triggered by channel `inbox`, which it does not change",
