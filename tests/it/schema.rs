@@ -202,16 +202,16 @@ fn undocumented(value: &Value, path: &str, out: &mut Vec<String>) {
         Value::Object(obj) => {
             for (k, v) in obj {
                 let here = format!("{path}/{k}");
-                if k == "properties" {
-                    if let Value::Object(props) = v {
-                        for (name, prop) in props {
-                            if prop
-                                .get("description")
-                                .and_then(Value::as_str)
-                                .is_none_or(str::is_empty)
-                            {
-                                out.push(format!("{here}/{name}"));
-                            }
+                if k == "properties"
+                    && let Value::Object(props) = v
+                {
+                    for (name, prop) in props {
+                        if prop
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .is_none_or(str::is_empty)
+                        {
+                            out.push(format!("{here}/{name}"));
                         }
                     }
                 }
