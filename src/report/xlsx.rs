@@ -17,8 +17,8 @@
 //! scenario's start date, and rust_xlsxwriter writes fixed zip times.
 
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartType, DocProperties, ExcelDateTime,
-    Format, FormatAlign, Workbook, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, DocProperties,
+    ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
 use crate::kpi::{
@@ -616,19 +616,11 @@ fn scenario_sheet(model: &Model, result: &RunResult, f: &Formats) -> Result<Work
     Ok(ws)
 }
 
-/// A line for a band (P5 or P95): thin and dashed.
-fn band_line() -> ChartFormat {
-    let mut format = ChartFormat::new();
-    format.set_line(
-        ChartLine::new()
-            .set_width(1.0)
-            .set_dash_type(ChartLineDashType::Dash),
-    );
-    format
-}
-
-/// A line chart of a metric's daily mean with P5 and P95 as dashed lines,
-/// from a day sheet of `days` rows.
+/// A line chart of a metric's daily mean with its P5–P95 band, from a day
+/// sheet of `days` rows. The band is the chart's up-down bars between its
+/// first series (P5) and its last (P95), edged by them as dashed lines:
+/// unlike a stacked area, it leaves days without a value (a closed
+/// weekend) empty instead of dropping to zero.
 fn band_chart(
     sheet: &str,
     days: u32,
@@ -638,16 +630,34 @@ fn band_chart(
 ) -> Option<Chart> {
     let mut chart = Chart::new(ChartType::Line);
     chart.title().set_name(title);
-    for stat in SERIES_STATS {
+    for stat in ["p5", "mean", "p95"] {
         let col = col_of(stat)?;
         let s = chart.add_series();
         s.set_name((sheet, 0, col))
             .set_categories((sheet, 1, 0, days, 0))
             .set_values((sheet, 1, col, days, col));
-        if stat != "mean" {
-            s.set_format(&mut band_line());
+        if stat == "mean" {
+            s.set_format(ChartFormat::new().set_line(ChartLine::new().set_width(2.0)));
+        } else {
+            // Thin dashed edges: the band for readers that draw no up-down
+            // bars on a line chart (LibreOffice).
+            s.set_format(
+                ChartFormat::new().set_line(
+                    ChartLine::new()
+                        .set_width(0.75)
+                        .set_color("#5B9BD5")
+                        .set_dash_type(ChartLineDashType::Dash),
+                ),
+            );
         }
     }
+    chart.set_up_down_bars(true).set_up_bar_format(
+        ChartFormat::new().set_no_line().set_solid_fill(
+            ChartSolidFill::new()
+                .set_color("#9DC3E6")
+                .set_transparency(30),
+        ),
+    );
     chart.x_axis().set_name("day").set_num_format("dd mmm");
     chart.y_axis().set_name(y.0).set_num_format(y.1);
     chart.set_width(720).set_height(330);
@@ -655,7 +665,7 @@ fn band_chart(
 }
 
 /// Charts: per public channel the daily service level and backlog (mean
-/// with P5 and P95), per pool the staff on duty by origin, stacked. Each
+/// with its P5–P95 band), per pool the staff on duty by origin, stacked. Each
 /// series points at a day sheet's cells.
 fn charts_sheet(
     model: &Model,
@@ -682,7 +692,7 @@ fn charts_sheet(
                         days,
                         col("service_level"),
                         &format!(
-                            "{}: service level per day (mean, P5, P95; target {:.0} %)",
+                            "{}: service level per day (mean and P5–P95 band; target {:.0} %)",
                             ch.name,
                             100.0 * ch.sl_target
                         ),
@@ -693,7 +703,7 @@ fn charts_sheet(
                         days,
                         col("backlog_end_contacts"),
                         &format!(
-                            "{}: backlog at the end of each day (mean, P5, P95)",
+                            "{}: backlog at the end of each day (mean and P5–P95 band)",
                             ch.name
                         ),
                         ("contacts waiting", "#,##0"),
