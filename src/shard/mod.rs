@@ -260,7 +260,7 @@ pub fn check_set(mut shards: Vec<Shard>) -> Result<Vec<Shard>, ShardError> {
         let b = &s.manifest;
         let differ = |what: &str, x: String, y: String| {
             ShardError::Refused(format!(
-                "{} has {what} {y}, but {} has {x}: these shards are not of one run and cannot be merged; rerun the odd shard with the same scenario, seed, version and arguments",
+                "{} has {what} {y}, but {} has {what} {x}: these shards are not of one run and cannot be merged; rerun the odd shard with the same scenario, seed, version and arguments",
                 s.name(),
                 first.name()
             ))

@@ -22,6 +22,7 @@ mod memory;
 mod output_folders;
 mod pay;
 mod service;
+mod shards;
 mod snapshots;
 mod staffing;
 mod strict_input;
