@@ -274,10 +274,13 @@ fn incomplete_mixed_and_damaged_shard_sets_are_refused_by_number() {
     refused(&[d.join("nowhere")], &["nowhere", "shard.json"]);
 }
 
+/// An engine's variables, the shard folder they give and its replications.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, (u64, u64));
+
 #[test]
 fn partition_auto_reads_slurm_kubernetes_and_aws_batch_variables() {
     let dir = tempdir();
-    let cases: &[(&str, &[(&str, &str)], &str, (u64, u64))] = &[
+    let cases: &[Case] = &[
         // Slurm array 4-7: task 5 is the second of 4.
         (
             "slurm",
