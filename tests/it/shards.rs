@@ -243,6 +243,41 @@ fn incomplete_mixed_and_damaged_shard_sets_are_refused_by_number() {
     let mut mixed = good.clone();
     mixed[1] = other_dir.join("shard-2-of-4");
     refused(&mixed, &["shard 2 of 4", "scenario hash"]);
+    // The scenario changed after the shards ran: the merge, which loads
+    // it again, refuses it.
+    let moving = d.join("moving.toml");
+    std::fs::copy(Path::new(ROOT).join("tests/fixtures/tiny.toml"), &moving).unwrap();
+    let moved: Vec<PathBuf> = (1..=2)
+        .map(|k| {
+            let out = d.join("moving");
+            let part = format!("{k}/2");
+            let mut c = surgesim();
+            c.arg("run")
+                .arg(&moving)
+                .args([
+                    "-q",
+                    "-n",
+                    "8",
+                    "--format",
+                    "json",
+                    "--no-charts",
+                    "--partition",
+                    &part,
+                    "--out",
+                ])
+                .arg(&out);
+            c.assert().success();
+            out.join(format!("shard-{k}-of-2"))
+        })
+        .collect();
+    let edited = std::fs::read_to_string(&moving)
+        .unwrap()
+        .replace("per_day = 60", "per_day = 61");
+    std::fs::write(&moving, edited).unwrap();
+    refused(
+        &moved,
+        &["has changed since the shards were written", "moving.toml"],
+    );
     // A shard of another version.
     let old = d.join("old-version");
     std::fs::create_dir(&old).unwrap();
