@@ -74,7 +74,6 @@ impl RunShard<'_> {
         };
         let mut sim = simulate_range(model, range.clone(), opts)
             .map_err(|e| CommandError::Failed(e.to_string()))?;
-        let rows = range.end - range.start;
         let mut bytes = Vec::new();
         codec::write_records(&mut bytes, &sim.records).map_err(failed)?;
         folder.write(RECORDS, &bytes)?;
@@ -95,16 +94,15 @@ impl RunShard<'_> {
         };
         let settings =
             serde_json::to_value(self.settings).map_err(|e| CommandError::Failed(e.to_string()))?;
-        finish(
-            folder,
-            "run",
+        let slice = Slice {
+            kind: "run",
             model,
-            self.partition,
+            partition: self.partition,
             range,
-            vec![arm],
+            arms: vec![arm],
             settings,
-            rows,
-        )
+        };
+        finish(folder, slice)
     }
 }
 
@@ -181,16 +179,15 @@ impl CompareShard<'_> {
             .collect();
         let settings =
             serde_json::to_value(self.settings).map_err(|e| CommandError::Failed(e.to_string()))?;
-        finish(
-            folder,
-            "compare",
-            base,
-            self.partition,
+        let slice = Slice {
+            kind: "compare",
+            model: base,
+            partition: self.partition,
             range,
             arms,
             settings,
-            rows,
-        )
+        };
+        finish(folder, slice)
     }
 }
 
@@ -198,19 +195,29 @@ fn failed(e: std::io::Error) -> CommandError {
     CommandError::Failed(format!("cannot write the shard: {e}"))
 }
 
-/// Writes `shard.json` (the files so far with their checksums) and swaps
-/// the folder into place.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    mut folder: OutputFolder,
-    kind: &str,
-    model: &Model,
+/// What a shard's `shard.json` says beside its files.
+struct Slice<'a> {
+    kind: &'a str,
+    /// The model of the first arm.
+    model: &'a Model,
     partition: Partition,
     range: std::ops::Range<u64>,
     arms: Vec<ShardArm>,
     settings: serde_json::Value,
-    rows: u64,
-) -> Result<Vec<PathBuf>, CommandError> {
+}
+
+/// Writes `shard.json` (the files so far with their checksums) and swaps
+/// the folder into place.
+fn finish(mut folder: OutputFolder, slice: Slice) -> Result<Vec<PathBuf>, CommandError> {
+    let Slice {
+        kind,
+        model,
+        partition,
+        range,
+        arms,
+        settings,
+    } = slice;
+    let rows = range.end - range.start;
     let files = folder
         .files()
         .iter()
