@@ -63,6 +63,17 @@ pub enum Command {
     /// compare.json, compare.csv, compare_risk.csv, charts/compare_*.svg
     /// and .png, and report.html.
     Compare(CompareArgs),
+    /// Merge the shards of a run or comparison into its results.
+    ///
+    /// Reads the shard folders that `run --partition K/N` or `compare
+    /// --partition K/N` wrote (on one machine or an array job's many),
+    /// checks that they come from one run (scenario, seed, version,
+    /// generator, arms, arguments) and cover every replication exactly
+    /// once (missing or doubled shards are listed by number) and that no
+    /// file is damaged (SHA-256), then writes the same files, byte for
+    /// byte, as the single run would have: the statistics are computed
+    /// from every replication's raw results, in replication order.
+    Merge(MergeArgs),
     /// Staffing advice: the agents each step needs to meet a target.
     ///
     /// For one channel, by the iterative staffing algorithm (ISA: simulate,
@@ -336,6 +347,48 @@ pub struct CompareArgs {
     /// No progress bar and no table, only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Shards: --partition K/N, --partitions N (not with --precision).
+    #[command(flatten)]
+    pub shard: PartitionArgs,
+}
+
+/// `--partition` of `run` and `compare`: run one slice of the
+/// replications and write a shard for `surgesim merge`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PartitionArgs {
+    /// Run only slice K of N of the replications (K from 1 to N; slice K
+    /// covers floor((K-1)·R/N) .. floor(K·R/N) of 0..R) and write a shard
+    /// folder (DIR/shard-K-of-N) for `surgesim merge` instead of the
+    /// results. `auto`: K and N from the array job's environment (Slurm
+    /// SLURM_ARRAY_TASK_ID/_MIN/_COUNT, Kubernetes JOB_COMPLETION_INDEX
+    /// with --partitions or SURGESIM_PARTITIONS, AWS Batch
+    /// AWS_BATCH_JOB_ARRAY_INDEX/_SIZE).
+    #[arg(long, value_name = "K/N|auto")]
+    pub partition: Option<String>,
+    /// The number of partitions N for `--partition auto` where the engine
+    /// does not export it (Kubernetes: the Job's completions); wins over
+    /// the environment.
+    #[arg(long, value_name = "N", requires = "partition")]
+    pub partitions: Option<u32>,
+}
+
+/// `surgesim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders (each with a shard.json), all N of them, in any
+    /// order, e.g. out/shard-*-of-8.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output folder, written whole [default: out for the shards of a
+    /// run, out/compare for those of a comparison].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(short = 'j', long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// No table, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `surgesim run`.
@@ -398,6 +451,9 @@ pub struct RunArgs {
     /// take part; injects stay.
     #[arg(long, value_name = "FILE", conflicts_with = "variant")]
     pub decisions: Option<PathBuf>,
+    /// Shards: --partition K/N, --partitions N.
+    #[command(flatten)]
+    pub shard: PartitionArgs,
 }
 
 /// An output kind of `run`.

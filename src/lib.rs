@@ -68,6 +68,7 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod staffing;
 pub mod stats;
 pub mod units;

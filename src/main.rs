@@ -41,6 +41,7 @@ fn run(cli: &Cli) -> Result<(), CommandError> {
         Command::Check(args) => commands::check(args, &mut out),
         Command::Erlang(args) => commands::erlang(args, &mut out),
         Command::Compare(args) => commands::compare(args, &mut out),
+        Command::Merge(args) => commands::merge(args, &mut out),
         Command::Staff(args) => commands::staff(args, &mut out),
         Command::Exercise(args) => commands::exercise(args, &mut out),
         Command::Debrief(args) => commands::debrief(args, &mut out),

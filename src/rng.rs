@@ -47,6 +47,10 @@ const PROCESS_SHIFT: u32 = 40;
 /// Bits of the process number given to the index within a kind.
 const INDEX_BITS: u32 = 20;
 
+/// The generators the engine draws from, as a shard records them: shards
+/// of different generators cannot be merged.
+pub const GENERATOR: &str = "ChaCha8Rng (rand 0.10; stream = replication, word position = process << 40) + SmallRng per caller";
+
 /// The generator of `process` for thing `index` in `replication`.
 pub fn stream(seed: u64, replication: u64, process: Process, index: usize) -> ChaCha8Rng {
     assert!(

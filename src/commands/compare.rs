@@ -23,8 +23,86 @@ struct Plan {
     model: Model,
 }
 
+/// What of `compare`'s arguments shapes its results (recorded by a shard,
+/// replayed by `merge`; `--precision` runs are not split).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareSettings {
+    /// The scenario file as named (none: the bundled crisis).
+    pub scenario: Option<std::path::PathBuf>,
+    /// The second scenario file.
+    pub other: Option<std::path::PathBuf>,
+    /// `--variants`.
+    pub variants: Vec<String>,
+    /// `--decisions`.
+    pub decisions: Option<std::path::PathBuf>,
+    /// `-n`.
+    pub replications: Option<u32>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+    /// `--days-below`.
+    pub days_below: f64,
+    /// `--backlog-over`.
+    pub backlog_over: f64,
+    /// `--no-charts`.
+    pub no_charts: bool,
+}
+
+impl CompareSettings {
+    /// The settings of `args`.
+    pub fn of(args: &CompareArgs) -> Self {
+        CompareSettings {
+            scenario: args.scenario.clone(),
+            other: args.other.clone(),
+            variants: args.variants.clone(),
+            decisions: args.decisions.clone(),
+            replications: args.replications,
+            seed: args.seed,
+            days_below: args.days_below,
+            backlog_over: args.backlog_over,
+            no_charts: args.no_charts,
+        }
+    }
+}
+
+/// The arms of `settings`, checked, on one seed and one replication count
+/// (the first batch with --precision): common random numbers.
+pub(super) fn arms_of(settings: &CompareSettings) -> Result<Vec<Arm>, CommandError> {
+    let mut plans = plans(settings)?;
+    for (flag, x) in [
+        ("--days-below", settings.days_below),
+        ("--backlog-over", settings.backlog_over),
+    ] {
+        if !(x >= 0.0 && x.is_finite()) {
+            return Err(CommandError::usage(flag, "must be zero or more"));
+        }
+    }
+    let seed = settings.seed.unwrap_or(plans[0].model.seed);
+    let first = settings.replications.unwrap_or(plans[0].model.replications);
+    if first == 0 || first > 1_000_000 {
+        return Err(CommandError::usage(
+            "--replications",
+            format!("must be between 1 and 1000000 (got {first})"),
+        ));
+    }
+    for p in &mut plans {
+        p.model.seed = seed;
+        p.model.replications = first;
+    }
+    Ok(plans
+        .into_iter()
+        .map(|p| Arm {
+            name: p.name,
+            description: p.description,
+            changes: p.changes,
+            model: p.model,
+            records: Vec::new(),
+        })
+        .collect())
+}
+
 /// The arms to run: the base and its variants, or two files.
-fn plans(args: &CompareArgs) -> Result<Vec<Plan>, CommandError> {
+fn plans(args: &CompareSettings) -> Result<Vec<Plan>, CommandError> {
     let loaded = load_scenario(args.scenario.as_ref())?;
     let base = compile_loaded(&loaded)?;
     let mut out = vec![Plan {
@@ -130,28 +208,16 @@ fn parse_precision(spec: &str) -> Result<(String, f64), CommandError> {
 
 /// Runs the command; the table goes to `out`.
 pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandError> {
-    let mut plans = plans(args)?;
-    for (flag, x) in [
-        ("--days-below", args.days_below),
-        ("--backlog-over", args.backlog_over),
-    ] {
-        if !(x >= 0.0 && x.is_finite()) {
-            return Err(CommandError::usage(flag, "must be zero or more"));
-        }
-    }
-    // Common random numbers: one seed and one replication count for all.
-    let seed = args.seed.unwrap_or(plans[0].model.seed);
-    let first = args.replications.unwrap_or(plans[0].model.replications);
-    if first == 0 || first > 1_000_000 {
+    let settings = CompareSettings::of(args);
+    if args.shard.partition.is_some() && args.precision.is_some() {
         return Err(CommandError::usage(
-            "--replications",
-            format!("must be between 1 and 1000000 (got {first})"),
+            "--partition",
+            "cannot split a --precision run (each batch depends on the ones before); give a fixed -n with --partition, or leave --partition out",
         ));
     }
-    for p in &mut plans {
-        p.model.seed = seed;
-        p.model.replications = first;
-    }
+    let mut arms = arms_of(&settings)?;
+    let first = arms[0].model.replications;
+    let partition = super::shard::partition_of(&args.shard, first)?;
     let precision = args.precision.as_deref().map(parse_precision).transpose()?;
     let max = if precision.is_some() {
         if args.max_replications < first {
@@ -164,14 +230,18 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
     } else {
         first
     };
+    let slice = partition.map_or(u64::from(max), |p| {
+        let r = p.range(first);
+        r.end - r.start
+    });
     // Limits before work: threads, memory, the output folder.
-    let threads = limits::threads(args.threads, u64::from(max))?;
+    let threads = limits::threads(args.threads, slice)?;
     let limit = limits::memory_limit(args.max_memory.as_deref())?;
-    let planned: Vec<limits::Planned> = plans
+    let planned: Vec<limits::Planned> = arms
         .iter()
-        .map(|p| limits::Planned {
-            model: &p.model,
-            replications: u64::from(max),
+        .map(|a| limits::Planned {
+            model: &a.model,
+            replications: slice,
         })
         .collect();
     let fewer = if precision.is_some() {
@@ -180,22 +250,30 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
         "-n"
     };
     limits::check_memory(&planned, limits::workers(threads), false, limit, fewer)?;
-    let (mut folder, notes) = OutputFolder::prepare(&args.out)?;
+    let dir = match partition {
+        Some(p) => args.out.join(p.folder_name()),
+        None => args.out.clone(),
+    };
+    let (folder, notes) = OutputFolder::prepare(&dir)?;
     for n in notes {
         super::to_stderr(&format!("note: {n}"));
     }
     let show = !args.quiet && std::io::stderr().is_terminal();
+    if let Some(p) = partition {
+        let job = super::shard::CompareShard {
+            arms: &arms,
+            settings: &settings,
+            partition: p,
+            threads,
+            progress: show,
+        };
+        let written = job.write(folder)?;
+        if !args.quiet {
+            super::shard::print_written(p, &arms[0].model, &dir, &written, out)?;
+        }
+        return Ok(());
+    }
     let started = std::time::Instant::now();
-    let mut arms: Vec<Arm> = plans
-        .into_iter()
-        .map(|p| Arm {
-            name: p.name,
-            description: p.description,
-            changes: p.changes,
-            model: p.model,
-            records: Vec::new(),
-        })
-        .collect();
     let mut target = u64::from(first);
     let mut stop_note = String::new();
     loop {
@@ -264,6 +342,23 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
         };
         target = want.max(n + n.div_ceil(5)).min(u64::from(max));
     }
+    let elapsed = started.elapsed().as_secs_f64();
+    let (cmp, written) = write_comparison(arms, &settings, &stop_note, folder)?;
+    if !args.quiet {
+        print_comparison(&cmp, &stop_note, &written, &args.out, elapsed, out)?;
+    }
+    Ok(())
+}
+
+/// The half of `compare` after the replications, shared with `merge`:
+/// the overflow warning, the paired statistics, the files written into
+/// `folder`, the manifest, the folder swapped into place.
+pub(super) fn write_comparison(
+    mut arms: Vec<Arm>,
+    settings: &CompareSettings,
+    stop_note: &str,
+    mut folder: OutputFolder,
+) -> Result<(compare::Comparison, Vec<std::path::PathBuf>), CommandError> {
     for a in &mut arms {
         a.model.replications = a.records.len() as u32;
     }
@@ -279,14 +374,13 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
             overflowed.join(", ")
         ));
     }
-    let settings = RiskSettings {
-        days_below: args.days_below,
-        backlog_over: args.backlog_over,
+    let risk = RiskSettings {
+        days_below: settings.days_below,
+        backlog_over: settings.backlog_over,
     };
-    let cmp = compare::compare(arms, settings);
-    let elapsed = started.elapsed().as_secs_f64();
-    let files =
-        report::compare::render(&cmp, !args.no_charts, &stop_note).map_err(CommandError::Failed)?;
+    let cmp = compare::compare(arms, risk);
+    let files = report::compare::render(&cmp, !settings.no_charts, stop_note)
+        .map_err(CommandError::Failed)?;
     for (name, bytes) in &files {
         folder.write(name, bytes)?;
     }
@@ -306,32 +400,41 @@ pub fn compare(args: &CompareArgs, out: &mut dyn Write) -> Result<(), CommandErr
         })
         .collect();
     let written = folder.finish(manifest)?;
-    if !args.quiet {
-        let mut text = report::compare::table(&cmp);
-        if !stop_note.is_empty() {
-            text.push_str(&format!("\n{stop_note}\n"));
-        }
-        let shown: Vec<String> = written
-            .iter()
-            .filter(|p| !p.starts_with(args.out.join("charts")))
-            .map(|p| p.display().to_string())
-            .collect();
-        let n_charts = written.len() - shown.len();
-        text.push_str(&format!(
-            "\n{} arms × {} replications in {elapsed:.1} s. Wrote {}{}\n",
-            cmp.arms.len(),
-            cmp.replications,
-            shown.join(", "),
-            if n_charts > 0 {
-                format!(
-                    " and {n_charts} chart files in {}",
-                    args.out.join("charts").display()
-                )
-            } else {
-                String::new()
-            }
-        ));
-        out.write_all(text.as_bytes()).map_err(stdout_err)?;
+    Ok((cmp, written))
+}
+
+/// The comparison's table and what was written, on `out`.
+pub(super) fn print_comparison(
+    cmp: &compare::Comparison,
+    stop_note: &str,
+    written: &[std::path::PathBuf],
+    dir: &std::path::Path,
+    elapsed: f64,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let mut text = report::compare::table(cmp);
+    if !stop_note.is_empty() {
+        text.push_str(&format!("\n{stop_note}\n"));
     }
-    Ok(())
+    let shown: Vec<String> = written
+        .iter()
+        .filter(|p| !p.starts_with(dir.join("charts")))
+        .map(|p| p.display().to_string())
+        .collect();
+    let n_charts = written.len() - shown.len();
+    text.push_str(&format!(
+        "\n{} arms × {} replications in {elapsed:.1} s. Wrote {}{}\n",
+        cmp.arms.len(),
+        cmp.replications,
+        shown.join(", "),
+        if n_charts > 0 {
+            format!(
+                " and {n_charts} chart files in {}",
+                dir.join("charts").display()
+            )
+        } else {
+            String::new()
+        }
+    ));
+    out.write_all(text.as_bytes()).map_err(stdout_err)
 }

@@ -10,9 +10,11 @@ mod exercise;
 mod init;
 mod interrupt;
 pub mod limits;
+mod merge;
 mod phases;
 mod run;
 mod schema;
+mod shard;
 mod staff;
 
 pub use check::check;
@@ -21,6 +23,7 @@ pub use erlang::erlang;
 pub use exercise::{debrief, exercise};
 pub use init::{TEMPLATES, Template, init, scenarios};
 pub use interrupt::handle_interrupts;
+pub use merge::merge;
 pub use run::{BUNDLED_SCENARIO, run};
 pub use schema::schema;
 pub use staff::staff;
@@ -57,6 +60,10 @@ pub enum CommandError {
     /// foreign files: exit code 2) or a file system failure (1).
     #[error("--out: {0}")]
     Folder(#[from] FolderError),
+    /// Shards that cannot be merged: bad input (exit code 2) or a file
+    /// that cannot be read (1).
+    #[error("{0}")]
+    Shard(#[from] crate::shard::ShardError),
     /// Anything else (exit code 1).
     #[error("{0}")]
     Failed(String),
@@ -68,6 +75,7 @@ impl CommandError {
         match self {
             CommandError::Scenario(_) | CommandError::Usage { .. } => 2,
             CommandError::Folder(e) if e.is_input() => 2,
+            CommandError::Shard(crate::shard::ShardError::Refused(_)) => 2,
             _ => 1,
         }
     }

@@ -29,9 +29,76 @@ pub fn load_scenario(path: Option<&PathBuf>) -> Result<LoadedScenario, CommandEr
     })
 }
 
-/// Applies command-line overrides to the model.
-fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError> {
-    if let Some(n) = args.replications {
+/// What of `run`'s arguments shapes its results: the model, the seed,
+/// the replications and the files. A shard records it in its shard.json
+/// and `merge` replays it, so the merged files are the single run's.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSettings {
+    /// The scenario file as named (none: the bundled crisis).
+    pub scenario: Option<PathBuf>,
+    /// `--variant`.
+    pub variant: Option<String>,
+    /// `--decisions`, as named.
+    pub decisions: Option<PathBuf>,
+    /// `-n`.
+    pub replications: Option<u32>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+    /// `--format`, by name.
+    pub format: Vec<String>,
+    /// `--no-charts`.
+    pub no_charts: bool,
+}
+
+impl RunSettings {
+    /// The settings of `args`.
+    pub fn of(args: &RunArgs) -> Self {
+        use clap::ValueEnum;
+        RunSettings {
+            scenario: args.scenario.clone(),
+            variant: args.variant.clone(),
+            decisions: args.decisions.clone(),
+            replications: args.replications,
+            seed: args.seed,
+            format: args
+                .format
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+                .collect(),
+            no_charts: args.no_charts,
+        }
+    }
+
+    /// The outputs to write.
+    fn formats(&self) -> Result<Vec<OutputFormat>, CommandError> {
+        use clap::ValueEnum;
+        self.format
+            .iter()
+            .map(|f| {
+                OutputFormat::from_str(f, false)
+                    .map_err(|_| CommandError::usage("--format", format!("unknown output `{f}`")))
+            })
+            .collect()
+    }
+}
+
+/// The model that `settings` run: the scenario (a variant, or the
+/// decisions as the plan), with the seed and replications given.
+pub(super) fn model_of(settings: &RunSettings) -> Result<Model, CommandError> {
+    let loaded = load_scenario(settings.scenario.as_ref())?;
+    let mut model = match (&settings.variant, &settings.decisions) {
+        (_, Some(d)) => super::exercise::decisions_model(&loaded, d)?,
+        (Some(v), None) => super::check::compile_variant(&loaded, v)?.1,
+        (None, None) => compile_loaded(&loaded)?,
+    };
+    if let Some(v) = &settings.variant {
+        model.name = format!("{} — variant {v}", model.name);
+    }
+    if let Some(d) = &settings.decisions {
+        model.name = format!("{} — decisions {}", model.name, d.display());
+    }
+    if let Some(n) = settings.replications {
         if n == 0 || n > 1_000_000 {
             return Err(CommandError::usage(
                 "--replications",
@@ -40,53 +107,66 @@ fn apply_overrides(model: &mut Model, args: &RunArgs) -> Result<(), CommandError
         }
         model.replications = n;
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = settings.seed {
         model.seed = s;
     }
-    Ok(())
+    Ok(model)
 }
 
 /// Runs the command; the table goes to `out`, notes to standard error.
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     let mut phases = Phases::start();
-    let loaded = load_scenario(args.scenario.as_ref())?;
-    let mut model = match (&args.variant, &args.decisions) {
-        (_, Some(d)) => super::exercise::decisions_model(&loaded, d)?,
-        (Some(v), None) => super::check::compile_variant(&loaded, v)?.1,
-        (None, None) => compile_loaded(&loaded)?,
-    };
-    if let Some(v) = &args.variant {
-        model.name = format!("{} — variant {v}", model.name);
-    }
-    if let Some(d) = &args.decisions {
-        model.name = format!("{} — decisions {}", model.name, d.display());
-    }
-    apply_overrides(&mut model, args)?;
+    let settings = RunSettings::of(args);
+    let model = model_of(&settings)?;
+    let partition = super::shard::partition_of(&args.shard, model.replications)?;
+    let replications = partition.map_or(u64::from(model.replications), |p| {
+        let r = p.range(model.replications);
+        r.end - r.start
+    });
     // Limits before work: threads, memory, the output folder.
-    let threads = limits::threads(args.threads, u64::from(model.replications))?;
+    let threads = limits::threads(args.threads, replications)?;
     let limit = limits::memory_limit(args.max_memory.as_deref())?;
     limits::check_memory(
         &[limits::Planned {
             model: &model,
-            replications: u64::from(model.replications),
+            replications,
         }],
         limits::workers(threads),
         true,
         limit,
         "-n",
     )?;
-    let (mut folder, notes) = OutputFolder::prepare(&args.out)?;
+    let dir = match partition {
+        Some(p) => args.out.join(p.folder_name()),
+        None => args.out.clone(),
+    };
+    let (folder, notes) = OutputFolder::prepare(&dir)?;
     for n in notes {
         super::to_stderr(&format!("note: {n}"));
     }
     phases.end("load and check the scenario");
+    let progress = !args.quiet && std::io::stderr().is_terminal();
+    if let Some(p) = partition {
+        let job = super::shard::RunShard {
+            model: &model,
+            settings: &settings,
+            partition: p,
+            threads,
+            progress,
+        };
+        let written = job.write(folder)?;
+        if !args.quiet {
+            super::shard::print_written(p, &model, &dir, &written, out)?;
+        }
+        return Ok(());
+    }
     let started = std::time::Instant::now();
     let result = run_model(
         &model,
         RunOptions {
             threads,
-            progress: !args.quiet && std::io::stderr().is_terminal(),
-            replication_days: args.format.contains(&OutputFormat::Csv),
+            progress,
+            replication_days: settings.formats()?.contains(&OutputFormat::Csv),
             ..RunOptions::default()
         },
     )
@@ -96,7 +176,37 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     phases.add("  store the series", result.phases.store_s);
     phases.add("  summarise", result.phases.summarise_s);
     phases.end("simulate and summarise");
-    let overflowed = report::non_finite_kpis(&model, &result.records, Some(&result.summary));
+    let mut model = model;
+    let written = write_results(&mut model, &result, &settings, threads, folder, &mut phases)?;
+    if !args.quiet {
+        print_results(&model, &result, &args.out, &written, elapsed, out)?;
+    }
+    if args.timings {
+        super::to_stderr(phases.table().trim_end());
+    }
+    Ok(())
+}
+
+/// What [`write_results`] wrote.
+pub(super) struct Written {
+    /// Every file, under the folder's name as given.
+    files: Vec<PathBuf>,
+    /// Charts drawn (an SVG and a PNG each).
+    charts: usize,
+}
+
+/// The half of `run` after the replications, shared with `merge`: the
+/// overflow warning, the files rendered and written into `folder`, the
+/// manifest, the folder swapped into place.
+pub(super) fn write_results(
+    model: &mut Model,
+    result: &crate::runner::RunResult,
+    settings: &RunSettings,
+    threads: Option<usize>,
+    mut folder: OutputFolder,
+    phases: &mut Phases,
+) -> Result<Written, CommandError> {
+    let overflowed = report::non_finite_kpis(model, &result.records, Some(&result.summary));
     if !overflowed.is_empty() {
         let w = format!(
             "these KPIs overflowed (their values are too large to represent) and are written as empty cells and null: {}",
@@ -105,11 +215,13 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
         super::to_stderr(&format!("warning: {w}"));
         model.warnings.push(w);
     }
-    let want = |f: OutputFormat| args.format.contains(&f);
-    let draw = !args.no_charts && (want(OutputFormat::Charts) || want(OutputFormat::Report));
+    let formats = settings.formats()?;
+    let want = |f: OutputFormat| formats.contains(&f);
+    let draw = !settings.no_charts && (want(OutputFormat::Charts) || want(OutputFormat::Report));
     // The files and the charts are independent: drawn side by side (and
     // each set in parallel inside), on the run's worker threads.
-    let rendered = crate::runner::with_threads(threads, || render(&model, &result, want, draw))
+    let model = &*model;
+    let rendered = crate::runner::with_threads(threads, || render(model, result, want, draw))
         .map_err(|e| CommandError::Failed(e.to_string()))??;
     phases.add("  tables (json, csv)", rendered.tables_s);
     phases.add("  results.xlsx", rendered.workbook_s);
@@ -117,7 +229,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     phases.add("  report.html", rendered.report_s);
     phases.end("render the outputs");
     // Each file goes to the staging folder; whole or not at all.
-    let n_charts = rendered.charts.len() / 2;
+    let charts = rendered.charts.len() / 2;
     for (name, bytes) in rendered.tables.iter().chain(&rendered.charts) {
         folder.write(name, bytes)?;
     }
@@ -129,7 +241,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     }
     phases.end("write the files");
     let mut manifest = Manifest::new("run", &model.scenario_hash, model.seed, model.replications);
-    if let Some(v) = &args.variant {
+    if let Some(v) = &settings.variant {
         manifest.variants.push(ManifestVariant {
             name: v.clone(),
             scenario_hash: model.scenario_hash.clone(),
@@ -137,28 +249,35 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     }
     let files = folder.finish(manifest)?;
     phases.end("finish the folder (sync, manifest, swap)");
-    if !args.quiet {
-        let charts = args.out.join("charts");
-        let mut shown: Vec<String> = files
-            .iter()
-            .filter(|p| !p.starts_with(&charts))
-            .map(|p| p.display().to_string())
-            .collect();
-        if n_charts > 0 {
-            shown.push(format!("{n_charts} charts in {}", charts.display()));
-        }
-        let mut text = report::table::render(&model, &result);
-        text.push_str(&format!(
-            "\n{} events in {elapsed:.1} s. Wrote {}\n",
-            report::table::group_thousands(result.summary.events as f64),
-            shown.join(", ")
-        ));
-        out.write_all(text.as_bytes()).map_err(stdout_err)?;
+    Ok(Written { files, charts })
+}
+
+/// The table of results and what was written, on `out`.
+pub(super) fn print_results(
+    model: &Model,
+    result: &crate::runner::RunResult,
+    dir: &std::path::Path,
+    written: &Written,
+    elapsed: f64,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let charts = dir.join("charts");
+    let mut shown: Vec<String> = written
+        .files
+        .iter()
+        .filter(|p| !p.starts_with(&charts))
+        .map(|p| p.display().to_string())
+        .collect();
+    if written.charts > 0 {
+        shown.push(format!("{} charts in {}", written.charts, charts.display()));
     }
-    if args.timings {
-        super::to_stderr(phases.table().trim_end());
-    }
-    Ok(())
+    let mut text = report::table::render(model, result);
+    text.push_str(&format!(
+        "\n{} events in {elapsed:.1} s. Wrote {}\n",
+        report::table::group_thousands(result.summary.events as f64),
+        shown.join(", ")
+    ));
+    out.write_all(text.as_bytes()).map_err(stdout_err)
 }
 
 /// The output files of a run, in the order they are written (the tables

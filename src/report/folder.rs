@@ -455,7 +455,34 @@ impl OutputFolder {
         name: &str,
         reader: &mut dyn std::io::Read,
     ) -> Result<(), FolderError> {
+        self.write_with(name, &mut |w| std::io::copy(reader, w).map(drop))
+    }
+
+    /// Writes file `name` with what `fill` writes (a large file made piece
+    /// by piece), as [`Self::write`] does with bytes.
+    pub fn write_with(
+        &mut self,
+        name: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), FolderError> {
         use sha2::{Digest, Sha256};
+        /// Counts and hashes what goes through to the file.
+        struct Hashing<W: Write> {
+            out: W,
+            hash: Sha256,
+            total: u64,
+        }
+        impl<W: Write> Write for Hashing<W> {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                let n = self.out.write(buf)?;
+                self.hash.update(&buf[..n]);
+                self.total += n as u64;
+                Ok(n)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                self.out.flush()
+            }
+        }
         let path = self.staging.join(name);
         let active = unfinished();
         if !active.contains(&self.staging) {
@@ -471,27 +498,25 @@ impl OutputFolder {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
-            let mut hash = Sha256::new();
-            let mut buf = vec![0u8; 1 << 16];
-            let mut total = 0u64;
-            loop {
-                let n = reader.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                hash.update(&buf[..n]);
-                out.write_all(&buf[..n])?;
-                total += n as u64;
-            }
+            let mut out = Hashing {
+                out: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&path)?),
+                hash: Sha256::new(),
+                total: 0,
+            };
+            fill(&mut out)?;
             out.flush()?;
-            Ok((total, hash.finalize().to_vec()))
+            Ok((out.total, out.hash.finalize().to_vec()))
         })();
         drop(active);
         let (bytes, digest) = result.map_err(io(format!("write {}", path.display())))?;
         self.files
             .push(ManifestFile::of_digest(name, bytes, &digest));
         Ok(())
+    }
+
+    /// The files written so far, in order, with their sizes and SHA-256.
+    pub fn files(&self) -> &[ManifestFile] {
+        &self.files
     }
 
     /// Writes `manifest` (with the files written so far) last, then swaps

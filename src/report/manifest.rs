@@ -22,7 +22,9 @@ pub struct Manifest {
     pub tool: String,
     /// Version of surgesim that wrote the folder.
     pub version: String,
-    /// The command that wrote it: `run` or `compare`.
+    /// The command that wrote it: `run` or `compare` (also for a merge of
+    /// their shards, whose folder equals the single run's), or `shard` for
+    /// a shard folder (see [`crate::shard`]).
     pub command: String,
     /// FNV-1a 64-bit hash of the scenario file's bytes (the first file of a
     /// comparison), as `scenario_hash` in summary.json.

@@ -164,8 +164,60 @@ fn from_env<T: std::str::FromStr>(name: &str) -> Option<T> {
 
 /// Runs `model.replications` replications.
 pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
-    use std::io::Write;
     let n = u64::from(model.replications);
+    let work = || -> Result<RunResult, RunError> {
+        let mut sim = simulate_chunks(model, 0..n, opts)?;
+        let t = std::time::Instant::now();
+        let summary = summarise_store(model, &sim.records, &mut sim.store, sim.widths)?;
+        sim.phases.summarise_s = t.elapsed().as_secs_f64();
+        Ok(RunResult {
+            records: sim.records,
+            summary,
+            phases: sim.phases,
+            replication_days: sim.replication_days,
+        })
+    };
+    with_threads(opts.threads, work)?
+}
+
+/// Replications `range` of a model, simulated but not summarised (a shard,
+/// see [`crate::shard`]): their records with the KPIs, the series in a
+/// [`ColumnStore`].
+#[derive(Debug)]
+pub struct Simulated {
+    /// One record per replication, in replication order, its series moved
+    /// into [`Self::store`].
+    pub records: Vec<RepRecord>,
+    /// The interval, daily and weekly series, one row per record.
+    pub store: ColumnStore,
+    /// Values per row of the three series, as [`series_widths`].
+    pub widths: [usize; 3],
+    /// With [`RunOptions::replication_days`]: `replications_days.csv` (its
+    /// header and these replications' rows), in a temporary file (rewound).
+    pub replication_days: Option<std::sync::Arc<std::fs::File>>,
+    /// Wall-clock seconds of simulating and storing.
+    pub phases: RunPhases,
+}
+
+/// Simulates replications `range` of `model` (on `opts.threads` workers)
+/// without summarising them.
+pub fn simulate_range(
+    model: &Model,
+    range: std::ops::Range<u64>,
+    opts: RunOptions,
+) -> Result<Simulated, RunError> {
+    with_threads(opts.threads, || simulate_chunks(model, range, opts))?
+}
+
+/// Simulates replications `range` chunk by chunk on the current pool,
+/// moving each chunk's series into a column store.
+fn simulate_chunks(
+    model: &Model,
+    range: std::ops::Range<u64>,
+    opts: RunOptions,
+) -> Result<Simulated, RunError> {
+    use std::io::Write;
+    let n = range.end.saturating_sub(range.start);
     let bar = progress_bar(n, opts.progress);
     let budget = spill_budget(opts.spill_bytes);
     let widths = match series_widths(model) {
@@ -174,66 +226,60 @@ pub fn run(model: &Model, opts: RunOptions) -> Result<RunResult, RunError> {
         w => w,
     };
     let row: usize = widths.iter().sum();
-    let work = || -> Result<RunResult, RunError> {
-        let chunk = opts
-            .chunk_replications
-            .or_else(|| from_env("SURGESIM_CHUNK_REPLICATIONS"))
-            .unwrap_or_else(|| chunk_replications(row as u64 * 4, rayon::current_num_threads()))
-            .max(1) as u64;
-        let mut store = ColumnStore::new(row, budget);
-        let mut days_file = if opts.replication_days {
-            let mut w = std::io::BufWriter::new(tempfile::tempfile()?);
-            w.write_all(&crate::report::csv::replication_days_header())?;
-            Some(w)
-        } else {
-            None
-        };
-        let mut records = Vec::with_capacity(model.replications as usize);
-        let mut start = 0;
-        let mut phases = RunPhases::default();
-        let clock = std::time::Instant::now;
-        while start < n {
-            let end = (start + chunk).min(n);
-            let t = clock();
-            let mut recs = simulate_records(model, start..end, &bar, true);
-            if let Some(w) = &mut days_file {
-                use rayon::prelude::*;
-                let rows: Vec<Vec<u8>> = recs
-                    .par_iter()
-                    .map(|r| crate::report::csv::replication_days_rows(model, r))
-                    .collect::<std::io::Result<_>>()?;
-                for r in rows {
-                    w.write_all(&r)?;
-                }
-            }
-            let t2 = clock();
-            store_series(&mut store, &mut recs)?;
-            phases.simulate_s += (t2 - t).as_secs_f64();
-            phases.store_s += t2.elapsed().as_secs_f64();
-            records.append(&mut recs);
-            start = end;
-        }
-        bar.finish_and_clear();
-        let t = clock();
-        let summary = summarise_store(model, &records, &mut store, widths)?;
-        phases.summarise_s = t.elapsed().as_secs_f64();
-        let replication_days = match days_file {
-            Some(w) => {
-                use std::io::Seek;
-                let mut f = w.into_inner().map_err(|e| e.into_error())?;
-                f.seek(std::io::SeekFrom::Start(0))?;
-                Some(std::sync::Arc::new(f))
-            }
-            None => None,
-        };
-        Ok(RunResult {
-            records,
-            summary,
-            phases,
-            replication_days,
-        })
+    let chunk = opts
+        .chunk_replications
+        .or_else(|| from_env("SURGESIM_CHUNK_REPLICATIONS"))
+        .unwrap_or_else(|| chunk_replications(row as u64 * 4, rayon::current_num_threads()))
+        .max(1) as u64;
+    let mut store = ColumnStore::new(row, budget);
+    let mut days_file = if opts.replication_days {
+        let mut w = std::io::BufWriter::new(tempfile::tempfile()?);
+        w.write_all(&crate::report::csv::replication_days_header())?;
+        Some(w)
+    } else {
+        None
     };
-    with_threads(opts.threads, work)?
+    let mut records = Vec::with_capacity(n as usize);
+    let mut start = range.start;
+    let mut phases = RunPhases::default();
+    let clock = std::time::Instant::now;
+    while start < range.end {
+        let end = (start + chunk).min(range.end);
+        let t = clock();
+        let mut recs = simulate_records(model, start..end, &bar, true);
+        if let Some(w) = &mut days_file {
+            let rows: Vec<Vec<u8>> = recs
+                .par_iter()
+                .map(|r| crate::report::csv::replication_days_rows(model, r))
+                .collect::<std::io::Result<_>>()?;
+            for r in rows {
+                w.write_all(&r)?;
+            }
+        }
+        let t2 = clock();
+        store_series(&mut store, &mut recs)?;
+        phases.simulate_s += (t2 - t).as_secs_f64();
+        phases.store_s += t2.elapsed().as_secs_f64();
+        records.append(&mut recs);
+        start = end;
+    }
+    bar.finish_and_clear();
+    let replication_days = match days_file {
+        Some(w) => {
+            use std::io::Seek;
+            let mut f = w.into_inner().map_err(|e| e.into_error())?;
+            f.seek(std::io::SeekFrom::Start(0))?;
+            Some(std::sync::Arc::new(f))
+        }
+        None => None,
+    };
+    Ok(Simulated {
+        records,
+        store,
+        widths,
+        replication_days,
+        phases,
+    })
 }
 
 /// Moves the series of `recs` into `store` (one row per record: interval,

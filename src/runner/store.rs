@@ -112,6 +112,11 @@ impl ColumnStore {
         self.rows
     }
 
+    /// Chunks stored.
+    pub fn chunks(&self) -> usize {
+        self.chunks.len()
+    }
+
     /// Whether the store has spilled to its temporary file.
     pub fn spilled(&self) -> bool {
         self.file.is_some()
@@ -158,6 +163,23 @@ impl ColumnStore {
                     }
                 }
             });
+        self.push_transposed(n, out)
+    }
+
+    /// Appends a chunk of `n` rows given already transposed, as the store
+    /// keeps it: every value of the first column for the `n` rows, then the
+    /// next column (what [`Self::write_chunks`] writes). Panics if `data`
+    /// is not `n` × `width` values long.
+    pub fn push_transposed(&mut self, n: usize, out: Vec<f32>) -> std::io::Result<()> {
+        assert_eq!(
+            out.len(),
+            n * self.width,
+            "a transposed chunk of {n} rows of {} values",
+            self.width
+        );
+        if n == 0 {
+            return Ok(());
+        }
         let bytes = out.len() as u64 * VALUE_BYTES;
         if self.file.is_none() && self.memory + bytes > self.budget {
             self.spill()?;
@@ -173,6 +195,58 @@ impl ColumnStore {
         self.chunks.push(Chunk { rows: n, at, data });
         self.rows += n;
         Ok(())
+    }
+
+    /// Writes every chunk to `out`, in order, each as its number of rows
+    /// (`u64`, little-endian) and its values transposed (`f32`,
+    /// little-endian, bit for bit), one chunk in memory at a time. Returns
+    /// the number of chunks.
+    pub fn write_chunks(&mut self, out: &mut dyn Write) -> std::io::Result<u64> {
+        let mut buf = Vec::new();
+        for i in 0..self.chunks.len() {
+            let rows = self.chunks[i].rows;
+            out.write_all(&(rows as u64).to_le_bytes())?;
+            let block = self.read_block_of_chunk(i, &mut buf)?;
+            for piece in block.chunks(IO_VALUES) {
+                self.bytes.clear();
+                self.bytes
+                    .extend(piece.iter().flat_map(|v| v.to_le_bytes()));
+                out.write_all(&self.bytes)?;
+            }
+        }
+        Ok(self.chunks.len() as u64)
+    }
+
+    /// The values of chunk `i` (transposed), from memory or the file.
+    fn read_block_of_chunk<'a>(
+        &mut self,
+        i: usize,
+        buf: &'a mut Vec<f32>,
+    ) -> std::io::Result<&'a [f32]> {
+        buf.clear();
+        let c = &self.chunks[i];
+        match &c.data {
+            Some(data) => buf.extend_from_slice(data),
+            None => {
+                let Some(file) = self.file.as_mut() else {
+                    return Err(std::io::Error::other("a spilled chunk without its file"));
+                };
+                file.seek(SeekFrom::Start(c.at * VALUE_BYTES))?;
+                let mut left = c.rows * self.width;
+                while left > 0 {
+                    let m = left.min(IO_VALUES);
+                    self.bytes.resize(m * VALUE_BYTES as usize, 0);
+                    file.read_exact(&mut self.bytes)?;
+                    buf.extend(
+                        self.bytes
+                            .chunks_exact(VALUE_BYTES as usize)
+                            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                    );
+                    left -= m;
+                }
+            }
+        }
+        Ok(buf)
     }
 
     /// Moves every chunk held in memory to a new temporary file.

@@ -23,6 +23,7 @@ mod output_folders;
 mod pay;
 mod schema;
 mod service;
+mod shards;
 mod snapshots;
 mod staffing;
 mod strict_input;

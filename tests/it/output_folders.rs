@@ -4,7 +4,6 @@
 //! results as they were when interrupted (a real SIGINT / SIGTERM sent to
 //! the binary).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
@@ -14,28 +13,10 @@ use assert_cmd::cargo::cargo_bin;
 use predicates::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::util::tempdir;
+use super::util::{tempdir, tree};
 
 fn surgesim() -> Command {
     Command::cargo_bin("surgesim").expect("binary")
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Names in `dir`, sorted.
