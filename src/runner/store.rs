@@ -231,19 +231,7 @@ impl ColumnStore {
                 let Some(file) = self.file.as_mut() else {
                     return Err(std::io::Error::other("a spilled chunk without its file"));
                 };
-                file.seek(SeekFrom::Start(c.at * VALUE_BYTES))?;
-                let mut left = c.rows * self.width;
-                while left > 0 {
-                    let m = left.min(IO_VALUES);
-                    self.bytes.resize(m * VALUE_BYTES as usize, 0);
-                    file.read_exact(&mut self.bytes)?;
-                    buf.extend(
-                        self.bytes
-                            .chunks_exact(VALUE_BYTES as usize)
-                            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-                    );
-                    left -= m;
-                }
+                read_values(file, &mut self.bytes, c.at, c.rows * self.width, buf)?;
             }
         }
         Ok(buf)
@@ -305,19 +293,8 @@ impl ColumnStore {
                     let Some(file) = self.file.as_mut() else {
                         return Err(std::io::Error::other("a spilled chunk without its file"));
                     };
-                    file.seek(SeekFrom::Start((c.at + range.start as u64) * VALUE_BYTES))?;
-                    let mut left = range.len();
-                    while left > 0 {
-                        let m = left.min(IO_VALUES);
-                        self.bytes.resize(m * VALUE_BYTES as usize, 0);
-                        file.read_exact(&mut self.bytes)?;
-                        buf.extend(
-                            self.bytes
-                                .chunks_exact(VALUE_BYTES as usize)
-                                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-                        );
-                        left -= m;
-                    }
+                    let at = c.at + range.start as u64;
+                    read_values(file, &mut self.bytes, at, range.len(), buf)?;
                 }
             }
         }
@@ -327,4 +304,29 @@ impl ColumnStore {
             columns: k,
         })
     }
+}
+
+/// Appends to `buf` the `len` values stored in `file` from value `at`,
+/// converting through `bytes`, [`IO_VALUES`] at a time.
+fn read_values(
+    file: &mut File,
+    bytes: &mut Vec<u8>,
+    at: u64,
+    len: usize,
+    buf: &mut Vec<f32>,
+) -> std::io::Result<()> {
+    file.seek(SeekFrom::Start(at * VALUE_BYTES))?;
+    let mut left = len;
+    while left > 0 {
+        let m = left.min(IO_VALUES);
+        bytes.resize(m * VALUE_BYTES as usize, 0);
+        file.read_exact(bytes)?;
+        buf.extend(
+            bytes
+                .chunks_exact(VALUE_BYTES as usize)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        left -= m;
+    }
+    Ok(())
 }
