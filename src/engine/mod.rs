@@ -289,14 +289,20 @@ struct ClassInfo {
     factor: f64,
 }
 
+/// One level: its value now, when it was last integrated, and its
+/// integral after warm-up (together, so that a change touches one place).
+#[derive(Clone, Copy, Default)]
+struct Level {
+    value: f64,
+    last: f64,
+    kpi_area: f64,
+}
+
 /// Time integrals of piecewise-constant levels, split by reporting interval.
 struct Levels {
-    value: Vec<f64>,
-    last: Vec<f64>,
+    levels: Vec<Level>,
     /// `[interval * n + level]`
     area: Vec<f64>,
-    /// After warm-up, per level.
-    kpi_area: Vec<f64>,
     n: usize,
     interval_s: f64,
     inv_interval: f64,
@@ -311,10 +317,8 @@ struct Levels {
 impl Levels {
     fn new(n: usize, model: &Model) -> Self {
         Levels {
-            value: vec![0.0; n],
-            last: vec![0.0; n],
+            levels: vec![Level::default(); n],
             area: vec![0.0; n * model.n_intervals],
-            kpi_area: vec![0.0; n],
             n,
             interval_s: model.interval_s,
             inv_interval: 1.0 / model.interval_s,
@@ -326,20 +330,32 @@ impl Levels {
         }
     }
 
+    /// Level `l` now.
+    #[inline(always)]
+    fn value(&self, l: usize) -> f64 {
+        self.levels[l].value
+    }
+
+    /// Integral of level `l` after warm-up, so far.
+    fn kpi_area(&self, l: usize) -> f64 {
+        self.levels[l].kpi_area
+    }
+
     /// Accumulates level `l` up to `now`.
     #[inline(always)]
     fn integrate(&mut self, l: usize, now: f64) {
-        let v = self.value[l];
-        let last = self.last[l];
-        self.last[l] = now;
+        let lv = &mut self.levels[l];
+        let v = lv.value;
+        let last = lv.last;
+        lv.last = now;
         if v == 0.0 || now <= last {
             return;
         }
         // Fast path: both ends in the current interval, after warm-up.
         if last >= self.cur_start && now <= self.cur_end && last >= self.warmup_s {
             let d = v * (now - last);
+            lv.kpi_area += d;
             self.area[self.cur * self.n + l] += d;
-            self.kpi_area[l] += d;
             return;
         }
         self.integrate_slow(l, v, last, now);
@@ -348,7 +364,7 @@ impl Levels {
     #[cold]
     fn integrate_slow(&mut self, l: usize, v: f64, last: f64, now: f64) {
         if now > self.warmup_s {
-            self.kpi_area[l] += v * (now - last.max(self.warmup_s));
+            self.levels[l].kpi_area += v * (now - last.max(self.warmup_s));
         }
         let mut i = ((last * self.inv_interval) as usize).min(self.n_intervals - 1);
         let mut t = last;
@@ -373,7 +389,7 @@ impl Levels {
     #[inline(always)]
     fn set(&mut self, l: usize, now: f64, value: f64) {
         self.integrate(l, now);
-        self.value[l] = value;
+        self.levels[l].value = value;
     }
 }
 
@@ -560,7 +576,15 @@ impl<'m, T: Tracer> Sim<'m, T> {
         let mut sim = Sim {
             m,
             now: 0.0,
-            cal: Calendar::with_capacity(1024),
+            cal: Calendar::new(
+                calendar::bucket_width(
+                    m.demands
+                        .iter()
+                        .map(|d| d.pieces.iter().map(|p| p.rate_per_s).fold(0.0, f64::max))
+                        .sum(),
+                ),
+                1024,
+            ),
             calls: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
             streams,

@@ -217,7 +217,7 @@ impl<T: Tracer> Sim<'_, T> {
         let l = self.lvl_pool_busy(p);
         self.levels.set(l, now, f64::from(busy));
         let l = self.lvl_chan_busy(c);
-        let v = self.levels.value[l] + 1.0;
+        let v = self.levels.value(l) + 1.0;
         self.levels.set(l, now, v);
         let pool = self.pools[p];
         self.tracer.trace(Trace::Start {
@@ -249,7 +249,7 @@ impl<T: Tracer> Sim<'_, T> {
         });
         self.chans[c].in_system -= 1;
         let l = self.lvl_chan_busy(c);
-        let v = self.levels.value[l] - 1.0;
+        let v = self.levels.value(l) - 1.0;
         self.levels.set(l, now, v);
         let mut resource_freed = false;
         if self.info[k].desk {

@@ -372,7 +372,7 @@ impl<T: Tracer> Sim<'_, T> {
             L_COST,
         ] {
             let l = self.lvl_pool(p, which);
-            if self.levels.value[l] != by[which] {
+            if self.levels.value(l) != by[which] {
                 self.levels.set(l, now, by[which]);
             }
         }

@@ -93,7 +93,7 @@ impl<T: Tracer> Sim<'_, T> {
         for (c, o) in oldest.into_iter().enumerate() {
             let age = if o.is_finite() { now - o } else { 0.0 };
             let ch = &self.chans[c];
-            let in_service = self.levels.value[self.lvl_chan_busy(c)];
+            let in_service = self.levels.value(self.lvl_chan_busy(c));
             self.snapshots[i * self.nc + c] =
                 (f64::from(ch.queue_len), age, f64::from(ch.owed), in_service);
         }
@@ -177,8 +177,8 @@ impl<T: Tracer> Sim<'_, T> {
                 ] = callback_stats[c];
                 ChannelTotals {
                     counts,
-                    queue_area: lv.kpi_area[c],
-                    busy_area: lv.kpi_area[nc + c],
+                    queue_area: lv.kpi_area(c),
+                    busy_area: lv.kpi_area(nc + c),
                     max_queue: self.max_queue[c],
                     max_wait_s: self.max_wait[c],
                     callback_wait_p90_s,
@@ -212,6 +212,7 @@ impl<T: Tracer> Sim<'_, T> {
                 hiring_cost: one_off,
             }
         };
+        let kpi_area: Vec<f64> = (0..lv.n).map(|l| lv.kpi_area(l)).collect();
         let warm_interval = self.interval_of(self.m.warmup_s) as usize;
         let pools = (0..np)
             .map(|p| {
@@ -223,11 +224,11 @@ impl<T: Tracer> Sim<'_, T> {
                     counts.overloaded_days += self.pool_counts[i * np + p].overloaded_days;
                     counts.leavers += self.pool_counts[i * np + p].leavers;
                 }
-                tally(&lv.kpi_area, p, &counts, one_off)
+                tally(&kpi_area, p, &counts, one_off)
             })
             .collect();
         let interpreter_busy_area = (0..ni)
-            .map(|i| lv.kpi_area[2 * nc + staff::POOL_LEVELS * np + i])
+            .map(|i| lv.kpi_area(2 * nc + staff::POOL_LEVELS * np + i))
             .collect();
         let mut channel_intervals = Vec::with_capacity(self.m.n_intervals * nc);
         let mut pool_intervals = Vec::with_capacity(self.m.n_intervals * np);
