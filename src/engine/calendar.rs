@@ -110,11 +110,27 @@ pub fn bucket_width(peak_rate_per_s: f64) -> f64 {
     }
 }
 
-/// An event in the wheel's slab, with the next of its bucket.
+/// An event in the wheel's slab, linked both ways within its bucket.
 #[derive(Debug, Clone, Copy)]
 struct Node {
     ev: Event,
     next: u32,
+    /// The node before, or `HEAD | slot` for the first of bucket `slot`.
+    prev: u32,
+}
+
+/// Marks a node's `prev` as "first of its bucket".
+const HEAD: u32 = 1 << 31;
+
+/// A handle on a scheduled event that may be cancelled
+/// ([`Calendar::cancel`]); `NONE` when it cannot be (it waits beyond the
+/// wheel, or none was scheduled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(u32);
+
+impl Ticket {
+    /// No event to cancel.
+    pub const NONE: Ticket = Ticket(NIL);
 }
 
 /// Future events, earliest first.
@@ -137,10 +153,15 @@ pub struct Calendar {
     free: u32,
     /// Events in the wheel.
     in_wheel: usize,
+    /// The wheel's earliest event, when known (`NIL`: to be found).
+    min: u32,
     /// Events beyond the wheel.
     far: QuaternaryHeap<Event>,
     /// Bucket of the earliest far event (`u64::MAX` when there is none).
     far_bucket: u64,
+    /// The next arrival of each demand stream: always pending, never
+    /// cancelled, so kept apart from the wheel.
+    arrivals: QuaternaryHeap<Event>,
     seq: u64,
 }
 
@@ -158,8 +179,10 @@ impl Calendar {
             nodes: Vec::with_capacity(capacity),
             free: NIL,
             in_wheel: 0,
+            min: NIL,
             far: QuaternaryHeap::new(),
             far_bucket: u64::MAX,
+            arrivals: QuaternaryHeap::new(),
             seq: 0,
         }
     }
@@ -174,6 +197,13 @@ impl Calendar {
     /// Schedules an event at time `t` (seconds, >= 0).
     #[inline]
     pub fn schedule(&mut self, t: f64, kind: Kind, a: u32, b: u32) {
+        self.schedule_ticket(t, kind, a, b);
+    }
+
+    /// Schedules an event at time `t` (seconds, >= 0), and returns a ticket
+    /// to cancel it with.
+    #[inline]
+    pub fn schedule_ticket(&mut self, t: f64, kind: Kind, a: u32, b: u32) -> Ticket {
         debug_assert!(t >= 0.0, "event in negative time: {t}");
         // +0.0 normalises a -0.0, whose bits would sort last.
         let bits = (t + 0.0).to_bits();
@@ -185,23 +215,58 @@ impl Calendar {
             a,
             b,
         };
+        if kind == Kind::Arrival {
+            self.arrivals.push(ev);
+            return Ticket::NONE;
+        }
         let bucket = self.bucket(bits);
         if bucket < self.cur.saturating_add(BUCKETS as u64) {
             // An event before `cur` (in the past) goes to the first bucket,
             // where its key still puts it first.
-            self.insert(bucket.max(self.cur), ev);
+            let i = self.insert(bucket.max(self.cur), ev);
+            if self.min != NIL && ev.key() < self.nodes[self.min as usize].ev.key() {
+                self.min = i;
+            }
+            Ticket(i)
         } else {
             self.far_bucket = self.far_bucket.min(bucket);
             self.far.push(ev);
+            Ticket::NONE
         }
+    }
+
+    /// Cancels the event of `ticket` if it is still the pending event
+    /// `kind`, `a`, `b` at time `t`; returns whether it did. (A ticket
+    /// whose event has run may name a node reused since.)
+    pub fn cancel(&mut self, ticket: Ticket, t: f64, kind: Kind, a: u32, b: u32) -> bool {
+        let i = ticket.0;
+        let Some(node) = self.nodes.get(i as usize) else {
+            return false;
+        };
+        let ev = node.ev;
+        if ev.kind != kind || ev.a != a || ev.b != b || ev.t != (t + 0.0).to_bits() {
+            return false;
+        }
+        if node.prev == NIL {
+            return false; // free
+        }
+        self.unlink(i);
+        if self.min == i {
+            self.min = NIL;
+        }
+        true
     }
 
     /// Puts `ev` into the wheel's bucket `bucket`.
     #[inline(always)]
-    fn insert(&mut self, bucket: u64, ev: Event) {
+    fn insert(&mut self, bucket: u64, ev: Event) -> u32 {
         let slot = (bucket & MASK) as usize;
         let head = self.heads[slot];
-        let node = Node { ev, next: head };
+        let node = Node {
+            ev,
+            next: head,
+            prev: HEAD | slot as u32,
+        };
         let i = if self.free != NIL {
             let i = self.free;
             self.free = self.nodes[i as usize].next;
@@ -211,10 +276,40 @@ impl Calendar {
             self.nodes.push(node);
             (self.nodes.len() - 1) as u32
         };
+        if head != NIL {
+            self.nodes[head as usize].prev = i;
+        }
         self.heads[slot] = i;
         self.bits[slot / 64] |= 1 << (slot % 64);
         self.summary |= 1 << (slot / 64);
         self.in_wheel += 1;
+        i
+    }
+
+    /// Takes node `i` out of its bucket and frees it.
+    #[inline(always)]
+    fn unlink(&mut self, i: u32) {
+        let Node { next, prev, .. } = self.nodes[i as usize];
+        if prev & HEAD != 0 {
+            let slot = (prev & !HEAD) as usize;
+            self.heads[slot] = next;
+            if next == NIL {
+                self.bits[slot / 64] &= !(1 << (slot % 64));
+                if self.bits[slot / 64] == 0 {
+                    self.summary &= !(1 << (slot / 64));
+                }
+            }
+        } else {
+            self.nodes[prev as usize].next = next;
+        }
+        if next != NIL {
+            self.nodes[next as usize].prev = prev;
+        }
+        let n = &mut self.nodes[i as usize];
+        n.next = self.free;
+        n.prev = NIL;
+        self.free = i;
+        self.in_wheel -= 1;
     }
 
     /// The first slot in use at or after `from`, going round the wheel.
@@ -252,11 +347,17 @@ impl Calendar {
         self.far_bucket = u64::MAX;
     }
 
-    /// Removes and returns the earliest event.
+    /// Finds the wheel's earliest event (moving `cur` up to its bucket),
+    /// or `NIL` when wheel and far heap are empty.
     #[inline]
-    pub fn pop(&mut self) -> Option<Event> {
+    fn find_min(&mut self) -> u32 {
+        if self.min != NIL {
+            return self.min;
+        }
         if self.in_wheel == 0 {
-            let first = self.far.peek()?;
+            let Some(first) = self.far.peek() else {
+                return NIL;
+            };
             self.cur = self.bucket(first.t).max(self.cur);
             self.pull_far();
         }
@@ -269,41 +370,40 @@ impl Calendar {
                 self.pull_far();
             }
         }
-        // The smallest key in the bucket, and the link that points to it.
+        // The smallest key in the bucket.
         let nodes = &self.nodes;
         let mut best = self.heads[slot];
-        let mut best_prev = NIL;
-        let mut prev = best;
         let mut i = nodes[best as usize].next;
         while i != NIL {
             if nodes[i as usize].ev.key() < nodes[best as usize].ev.key() {
                 best = i;
-                best_prev = prev;
             }
-            prev = i;
             i = nodes[i as usize].next;
         }
-        let node = self.nodes[best as usize];
-        if best_prev == NIL {
-            self.heads[slot] = node.next;
-            if node.next == NIL {
-                self.bits[slot / 64] &= !(1 << (slot % 64));
-                if self.bits[slot / 64] == 0 {
-                    self.summary &= !(1 << (slot / 64));
-                }
-            }
-        } else {
-            self.nodes[best_prev as usize].next = node.next;
+        self.min = best;
+        best
+    }
+
+    /// Removes and returns the earliest event.
+    #[inline]
+    pub fn pop(&mut self) -> Option<Event> {
+        let m = self.find_min();
+        let arrival = self.arrivals.peek();
+        if m == NIL {
+            return self.arrivals.pop();
         }
-        self.nodes[best as usize].next = self.free;
-        self.free = best;
-        self.in_wheel -= 1;
-        Some(node.ev)
+        let ev = self.nodes[m as usize].ev;
+        if arrival.is_some_and(|a| a.key() < ev.key()) {
+            return self.arrivals.pop();
+        }
+        self.unlink(m);
+        self.min = NIL;
+        Some(ev)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.in_wheel + self.far.len()
+        self.in_wheel + self.far.len() + self.arrivals.len()
     }
 
     /// Whether no event is pending.
@@ -345,12 +445,18 @@ mod tests {
 
     /// The wheel gives exactly the order of one heap of (time, sequence),
     /// whatever the bucket width: events at equal times, in the same
-    /// bucket, far beyond the wheel, in the past, and rounds of the wheel.
+    /// bucket, far beyond the wheel, in the past, arrivals apart, rounds of
+    /// the wheel and cancelled events.
     #[test]
     fn the_wheel_pops_in_the_order_of_one_heap() {
         use proptest::prelude::*;
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
+        use std::collections::BTreeMap;
+        #[derive(Debug, Clone)]
+        enum Op {
+            Schedule(f64, bool),
+            Pop,
+            Cancel(usize),
+        }
         let delay = prop_oneof![
             Just(0.0),
             0.0..2.0f64,
@@ -359,16 +465,22 @@ mod tests {
             (0u32..5).prop_map(f64::from),
             Just(-1.0),
         ];
-        let ops = proptest::collection::vec(proptest::option::of(delay), 1..400);
+        let op = prop_oneof![
+            4 => (delay, proptest::bool::weighted(0.2)).prop_map(|(d, a)| Op::Schedule(d, a)),
+            3 => Just(Op::Pop),
+            1 => (0usize..1000).prop_map(Op::Cancel),
+        ];
+        let ops = proptest::collection::vec(op, 1..400);
         let width = prop_oneof![Just(1e-3), Just(0.05), Just(0.7), Just(10.0), Just(3600.0)];
         proptest!(ProptestConfig::with_cases(300), |(ops in ops, width in width)| {
             let mut c = Calendar::new(width, 4);
-            let mut reference = BinaryHeap::new();
+            // Pending events by (time bits, n), with their ticket.
+            let mut reference: BTreeMap<(u64, u32), (Ticket, f64, Kind)> = BTreeMap::new();
             let mut now = 0.0f64;
             let mut n = 0u32;
-            let mut check = |c: &mut Calendar, reference: &mut BinaryHeap<Reverse<(u64, u32)>>, now: &mut f64| {
+            let pop = |c: &mut Calendar, reference: &mut BTreeMap<(u64, u32), (Ticket, f64, Kind)>, now: &mut f64| {
                 let got = c.pop().map(|e| (e.time().to_bits(), e.a));
-                let want = reference.pop().map(|Reverse(k)| k);
+                let want = reference.pop_first().map(|(k, _)| k);
                 prop_assert_eq!(got, want);
                 if let Some((t, _)) = got {
                     *now = f64::from_bits(t);
@@ -378,20 +490,37 @@ mod tests {
             };
             for op in ops {
                 match op {
-                    Some(d) => {
+                    Op::Schedule(d, arrival) => {
                         // A "past" event: at the latest time popped minus a
                         // little, as an action decided late might be.
                         let t = if d < 0.0 { (now - 0.5).max(0.0) } else { now + d };
                         n += 1;
-                        c.schedule(t, Kind::Action, n, 0);
+                        let kind = if arrival { Kind::Arrival } else { Kind::Abandon };
+                        let ticket = c.schedule_ticket(t, kind, n, 7);
                         // Sequence numbers grow with `n`: they order ties.
-                        reference.push(Reverse(((t + 0.0).to_bits(), n)));
+                        reference.insert(((t + 0.0).to_bits(), n), (ticket, t, kind));
                     }
-                    None => check(&mut c, &mut reference, &mut now)?,
+                    Op::Pop => pop(&mut c, &mut reference, &mut now)?,
+                    Op::Cancel(i) => {
+                        if reference.is_empty() {
+                            continue;
+                        }
+                        let key = *reference.keys().nth(i % reference.len()).expect("in range");
+                        let (ticket, t, kind) = reference[&key];
+                        // A wrong description never cancels.
+                        prop_assert!(!c.cancel(ticket, t, kind, key.1, 8));
+                        if c.cancel(ticket, t, kind, key.1, 7) {
+                            reference.remove(&key);
+                        } else {
+                            // Only events the wheel does not hold refuse.
+                            prop_assert!(ticket == Ticket::NONE);
+                        }
+                        prop_assert_eq!(c.len(), reference.len());
+                    }
                 }
             }
             while !reference.is_empty() {
-                check(&mut c, &mut reference, &mut now)?;
+                pop(&mut c, &mut reference, &mut now)?;
             }
             prop_assert!(c.pop().is_none());
         });

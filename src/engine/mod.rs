@@ -48,7 +48,7 @@ mod routing;
 mod staff;
 mod tallies;
 
-pub use calendar::{Calendar, Event, Kind};
+pub use calendar::{Calendar, Event, Kind, Ticket};
 pub use outcome::{ChannelInterval, ChannelTotals, Counts, Firing, PoolTally, RepOutcome};
 
 use std::collections::VecDeque;
@@ -208,6 +208,8 @@ struct Call {
     interval: u32,
     /// Interpreting service used in service, or `NO_INTERPRETER`.
     interpreter: u32,
+    /// The current wait's abandonment event, to cancel when it is answered.
+    abandon: Ticket,
     /// Whether the current attempt arrived after warm-up.
     counted: bool,
     /// Whether the contact came from another channel.
@@ -227,6 +229,7 @@ impl Call {
         attempt: 0,
         interval: 0,
         interpreter: NO_INTERPRETER,
+        abandon: Ticket::NONE,
         counted: false,
         switched: false,
         state: State::Free,

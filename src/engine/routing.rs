@@ -116,10 +116,12 @@ impl<T: Tracer> Sim<'_, T> {
         if counted && qlen > self.max_queue[c] {
             self.max_queue[c] = qlen;
         }
-        if patience.is_finite() {
+        self.calls[idx as usize].abandon = if patience.is_finite() {
             self.cal
-                .schedule(now + patience, Kind::Abandon, idx, generation);
-        }
+                .schedule_ticket(now + patience, Kind::Abandon, idx, generation)
+        } else {
+            Ticket::NONE
+        };
     }
 
     /// Staff on duty now, and staying, in the pools that serve channel `c`.
@@ -387,10 +389,21 @@ impl<T: Tracer> Sim<'_, T> {
     /// Removes the head of class `k` (which [`Self::head`] found valid).
     #[inline]
     pub(super) fn pop_waiting(&mut self, k: usize) -> u32 {
-        let (idx, _) = self.queues[k]
+        let (idx, generation) = self.queues[k]
             .pop_front()
             .expect("head() found a waiting contact");
         self.class_len[k] -= 1;
+        // Answered: its abandonment will not happen. Cancelled, it still
+        // counts as a simulated event (as it did when it ran and was
+        // ignored), so that the count stays what it was.
+        let call = &mut self.calls[idx as usize];
+        if call.abandon != Ticket::NONE {
+            let t = call.arrival + call.patience;
+            let ticket = std::mem::replace(&mut call.abandon, Ticket::NONE);
+            if self.cal.cancel(ticket, t, Kind::Abandon, idx, generation) && t <= self.m.horizon_s {
+                self.events += 1;
+            }
+        }
         let c = self.info[k].channel as usize;
         let ch = &mut self.chans[c];
         if self.info[k].callback {
