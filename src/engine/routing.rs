@@ -27,16 +27,22 @@ impl<T: Tracer> Sim<'_, T> {
         let k = call.class as usize;
         let is_repeat = call.attempt > 1;
         let switched_in = call.switched && !is_repeat;
-        if !is_repeat && !call.switched {
-            self.tally(idx, |k| k.first_attempts += 1.0);
-        }
+        let first = !is_repeat && !call.switched;
         if !self.chans[c].open {
-            self.tally(idx, |k| k.closed += 1.0);
+            self.tally(idx, |k| {
+                if first {
+                    k.first_attempts += 1.0;
+                }
+                k.closed += 1.0;
+            });
             self.release(idx);
             return;
         }
         let appointment = self.info[k].appointment;
         self.tally(idx, |k| {
+            if first {
+                k.first_attempts += 1.0;
+            }
             k.offered += 1.0;
             if is_repeat {
                 k.redials += 1.0;
@@ -155,7 +161,12 @@ impl<T: Tracer> Sim<'_, T> {
         let handle = call.handle;
         let co = self.idle_cohort(p);
         let speed = m.pools[p].speed * self.cohorts[co].speed_at(now);
-        let mut service = handle * info.factor / speed;
+        let mut service = handle * info.factor;
+        // Dividing by 1 changes nothing; skipping it saves a division on
+        // the usual path.
+        if speed != 1.0 {
+            service /= speed;
+        }
         let call = &mut self.calls[idx as usize];
         let counted = call.counted;
         call.interpreter = interp.map_or(NO_INTERPRETER, |i| i as u32);
