@@ -21,10 +21,12 @@
 //! needs a free counter). A freed agent takes the waiting contact that comes
 //! first by (real-time before deferred, priority level, appointments before
 //! walk-ins, oldest first); while fewer than the pool's `deferred_share` of
-//! its staff are on deferred work, deferred work comes first. Abandonment
-//! events are cancelled lazily: a contact that was answered ignores its
-//! abandonment event, and queue entries of contacts that left are skipped
-//! when they reach the head.
+//! its staff are on deferred work, deferred work comes first. A contact
+//! answered from the queue has its abandonment event taken out of the
+//! calendar (still counted as a simulated event); one that leaves the queue
+//! otherwise, or whose event waits beyond the calendar's wheel, ignores it
+//! when it comes; queue entries of contacts that left are skipped when they
+//! reach the head.
 //!
 //! Where each mechanism lives: `mod.rs` holds the state and the event loop
 //! that dispatches (`Sim::run`); `calendar.rs` the future events;
