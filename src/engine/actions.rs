@@ -507,7 +507,7 @@ impl<T: Tracer> Sim<'_, T> {
                 c.speed_from = now + h.training_s;
                 c.start_speed = h.start_speed;
                 c.ramp_s = h.ramp_s;
-                let interval = self.interval_of(now) as usize;
+                let interval = self.now_interval as usize;
                 self.one_off[interval * self.np + h.pool] += f64::from(h.count) * h.cost_per_hire;
                 if h.training_s > 0.0 && now + h.training_s <= m.horizon_s {
                     self.cal

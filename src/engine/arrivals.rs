@@ -76,7 +76,7 @@ impl<T: Tracer> Sim<'_, T> {
         if !self.deflections[demand.topic * self.nc + demand.channel].is_empty()
             && self.deflected(d, now)
         {
-            let interval = self.interval_of(now) as usize;
+            let interval = self.now_interval as usize;
             self.counts[interval * self.nc + demand.channel].deflected += 1.0;
             if now >= m.warmup_s {
                 self.deflected_kpi[demand.channel] += 1.0;

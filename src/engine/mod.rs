@@ -488,6 +488,10 @@ struct Sim<'m, T: Tracer> {
     /// the callbacks made after warm-up, for their percentiles.
     callback_waits: Vec<Vec<(f64, f64)>>,
     events: u64,
+    /// The reporting interval holding `now` (`interval_of(now)`), and the
+    /// first time that falls in a later one (see [`Sim::set_now`]).
+    now_interval: u32,
+    now_interval_end: f64,
     nc: usize,
     np: usize,
     nt: usize,
@@ -657,12 +661,15 @@ impl<'m, T: Tracer> Sim<'m, T> {
             max_wait: vec![0.0; nc],
             callback_waits: vec![Vec::new(); nc],
             events: 0,
+            now_interval: 0,
+            now_interval_end: 0.0,
             nc,
             np,
             nt,
             replication,
             tracer,
         };
+        sim.advance_interval(0.0);
         // Rosters, interpreters and opening hours first, so that at equal
         // times they act before arrivals.
         for s in 0..sim.shapes.len() {
@@ -699,7 +706,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
             if t > horizon {
                 break;
             }
-            self.now = t;
+            self.set_now(t);
             self.events += 1;
             match ev.kind {
                 Kind::Arrival => self.on_arrival(ev.a as usize),
@@ -714,7 +721,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 Kind::Tick => self.on_tick(ev.a as usize),
             }
         }
-        self.now = horizon;
+        self.set_now(horizon);
     }
 
     #[inline]

@@ -17,7 +17,7 @@ impl<T: Tracer> Sim<'_, T> {
     /// An attempt reaches its channel.
     pub(super) fn offer(&mut self, idx: u32) {
         let now = self.now;
-        let interval = self.interval_of(now);
+        let interval = self.now_interval;
         let counted = now >= self.m.warmup_s;
         let call = &mut self.calls[idx as usize];
         call.arrival = now;
@@ -193,7 +193,7 @@ impl<T: Tracer> Sim<'_, T> {
                 self.max_wait[c] = wait;
             }
         }
-        let interval = self.interval_of(now) as usize;
+        let interval = self.now_interval as usize;
         // Event time: the service starts now.
         self.counts[interval * self.nc + c].handled_event += 1.0;
         if now >= m.warmup_s {

@@ -36,6 +36,41 @@ impl<T: Tracer> Sim<'_, T> {
         ((t * self.levels.inv_interval) as usize).min(self.m.n_intervals - 1) as u32
     }
 
+    /// Moves the clock to `t` (never backwards), keeping the interval of
+    /// now at hand: most events fall in the interval of the one before, and
+    /// a comparison is cheaper than the conversion in [`Self::interval_of`].
+    #[inline(always)]
+    pub(super) fn set_now(&mut self, t: f64) {
+        debug_assert!(t >= self.now);
+        self.now = t;
+        if t >= self.now_interval_end {
+            self.advance_interval(t);
+        }
+    }
+
+    /// Sets the interval of now from `t`, and the first time that
+    /// [`Self::interval_of`] puts in a later interval: found from the
+    /// nominal boundary by stepping one representable time at a time, so
+    /// that the cached interval is exactly what the conversion would give
+    /// (the conversion is monotone in `t`).
+    #[cold]
+    pub(super) fn advance_interval(&mut self, t: f64) {
+        let i = self.interval_of(t);
+        self.now_interval = i;
+        self.now_interval_end = if i as usize + 1 >= self.m.n_intervals {
+            f64::INFINITY
+        } else {
+            let mut b = f64::from(i + 1) * self.m.interval_s;
+            while b > t && self.interval_of(b.next_down()) > i {
+                b = b.next_down();
+            }
+            while self.interval_of(b) <= i {
+                b = b.next_up();
+            }
+            b
+        };
+    }
+
     /// Applies `f` to the counts of the contact's attempt: its interval's,
     /// and the KPI counts of its channel and topic if it arrived after
     /// warm-up.
@@ -54,7 +89,7 @@ impl<T: Tracer> Sim<'_, T> {
     /// is after warm-up.
     #[inline]
     pub(super) fn tally_event(&mut self, idx: u32, f: impl Fn(&mut Counts)) {
-        let i = self.interval_of(self.now) as usize;
+        let i = self.now_interval as usize;
         let call = &self.calls[idx as usize];
         f(&mut self.counts[i * self.nc + call.channel as usize]);
         if self.now >= self.m.warmup_s {
@@ -101,7 +136,7 @@ impl<T: Tracer> Sim<'_, T> {
 
     pub(super) fn finish(mut self) -> (RepOutcome, T) {
         let now = self.m.horizon_s;
-        self.now = now;
+        self.set_now(now);
         for c in 0..self.nc {
             let n = self.capacity_now[c];
             self.set_capacity(c, n);
