@@ -409,6 +409,13 @@ struct Sim<'m, T: Tracer> {
     pools: Vec<PoolState>,
     queues: Vec<VecDeque<(u32, u32)>>,
     class_len: Vec<u32>,
+    /// Per pool, one bit per route (in route order), set while the route's
+    /// class has contacts waiting: words `route_words[p]..route_words[p + 1]`
+    /// of `route_bits`. A freed agent looks only at those routes.
+    route_bits: Vec<u64>,
+    route_words: Vec<usize>,
+    /// Per class: the route bits that stand for it (word, mask).
+    class_route_bits: Vec<Vec<(usize, u64)>>,
     info: Vec<ClassInfo>,
     interp_busy: Vec<u32>,
     interp_cap: Vec<u32>,
@@ -577,6 +584,15 @@ impl<'m, T: Tracer> Sim<'m, T> {
                     .collect()
             })
             .collect();
+        let mut route_words = vec![0];
+        let mut class_route_bits = vec![Vec::new(); m.classes.len()];
+        for pool in &m.pools {
+            let first = *route_words.last().expect("starts with 0");
+            for (ri, r) in pool.routes.iter().enumerate() {
+                class_route_bits[r.class].push((first + ri / 64, 1u64 << (ri % 64)));
+            }
+            route_words.push(first + pool.routes.len().div_ceil(64));
+        }
         let (cohorts, shapes, action_cohort) = staff::initial(m);
         let mut pool_cohorts = vec![Vec::new(); np];
         for (i, c) in cohorts.iter().enumerate() {
@@ -603,6 +619,9 @@ impl<'m, T: Tracer> Sim<'m, T> {
                 .map(|_| VecDeque::with_capacity(64))
                 .collect(),
             class_len: vec![0; m.classes.len()],
+            route_bits: vec![0; *route_words.last().expect("starts with 0")],
+            route_words,
+            class_route_bits,
             info,
             interp_busy: vec![0; ni],
             interp_cap: vec![0; ni],
@@ -722,6 +741,28 @@ impl<'m, T: Tracer> Sim<'m, T> {
             }
         }
         self.set_now(horizon);
+    }
+
+    /// One more contact waits in class `k`.
+    #[inline(always)]
+    fn class_grew(&mut self, k: usize) {
+        self.class_len[k] += 1;
+        if self.class_len[k] == 1 {
+            for &(w, bit) in &self.class_route_bits[k] {
+                self.route_bits[w] |= bit;
+            }
+        }
+    }
+
+    /// One contact fewer waits in class `k`.
+    #[inline(always)]
+    fn class_shrank(&mut self, k: usize) {
+        self.class_len[k] -= 1;
+        if self.class_len[k] == 0 {
+            for &(w, bit) in &self.class_route_bits[k] {
+                self.route_bits[w] &= !bit;
+            }
+        }
     }
 
     #[inline]

@@ -13,7 +13,7 @@ impl<T: Tracer> Sim<'_, T> {
         let c = call.channel as usize;
         let k = call.class as usize;
         let wait = now - call.arrival;
-        self.class_len[k] -= 1;
+        self.class_shrank(k);
         let ch = &mut self.chans[c];
         ch.queue_len -= 1;
         ch.in_system -= 1;

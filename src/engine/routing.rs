@@ -108,7 +108,7 @@ impl<T: Tracer> Sim<'_, T> {
         let generation = call.generation;
         let patience = call.patience;
         self.queues[k].push_back((idx, generation));
-        self.class_len[k] += 1;
+        self.class_grew(k);
         let ch = &mut self.chans[c];
         if self.info[k].callback {
             // Owed callbacks wait apart from the live queue.
@@ -361,33 +361,39 @@ impl<T: Tracer> Sim<'_, T> {
                 && f64::from(pool.busy_deferred)
                     < (m.pools[p].deferred_share * f64::from(pool.on_duty - pool.leaving)).round();
             let mut best: Option<((bool, u32, bool, f64), usize)> = None;
-            for (ri, r) in routes.iter().enumerate() {
-                let k = r.class;
-                if self.class_len[k] == 0 {
-                    continue;
-                }
-                let info = self.info[k];
-                if self.chans[info.channel as usize].counters_busy
-                    >= self.chans[info.channel as usize].counters
-                {
-                    continue;
-                }
-                if let Some(i) = r.interpreter
-                    && self.interp_busy[i] >= self.interp_cap[i]
-                {
-                    continue;
-                }
-                let Some(head) = self.head(k) else { continue };
-                let key = (info.deferred != reserve, r.level, !info.appointment, head);
-                let better = match &best {
-                    None => true,
-                    Some((b, _)) => {
-                        (key.0, key.1, key.2) < (b.0, b.1, b.2)
-                            || ((key.0, key.1, key.2) == (b.0, b.1, b.2) && key.3 < b.3)
+            // The routes whose class has contacts waiting, in route order.
+            let w0 = self.route_words[p];
+            for w in w0..self.route_words[p + 1] {
+                let mut bits = self.route_bits[w];
+                while bits != 0 {
+                    let ri = (w - w0) * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let r = &routes[ri];
+                    let k = r.class;
+                    debug_assert!(self.class_len[k] > 0);
+                    let info = self.info[k];
+                    if self.chans[info.channel as usize].counters_busy
+                        >= self.chans[info.channel as usize].counters
+                    {
+                        continue;
                     }
-                };
-                if better {
-                    best = Some((key, ri));
+                    if let Some(i) = r.interpreter
+                        && self.interp_busy[i] >= self.interp_cap[i]
+                    {
+                        continue;
+                    }
+                    let Some(head) = self.head(k) else { continue };
+                    let key = (info.deferred != reserve, r.level, !info.appointment, head);
+                    let better = match &best {
+                        None => true,
+                        Some((b, _)) => {
+                            (key.0, key.1, key.2) < (b.0, b.1, b.2)
+                                || ((key.0, key.1, key.2) == (b.0, b.1, b.2) && key.3 < b.3)
+                        }
+                    };
+                    if better {
+                        best = Some((key, ri));
+                    }
                 }
             }
             let Some((_, ri)) = best else { return };
@@ -403,7 +409,7 @@ impl<T: Tracer> Sim<'_, T> {
         let (idx, generation) = self.queues[k]
             .pop_front()
             .expect("head() found a waiting contact");
-        self.class_len[k] -= 1;
+        self.class_shrank(k);
         // Answered: its abandonment will not happen. Cancelled, it still
         // counts as a simulated event (as it did when it ran and was
         // ignored), so that the count stays what it was.
