@@ -159,16 +159,21 @@ pub struct Calendar {
     far: QuaternaryHeap<Event>,
     /// Bucket of the earliest far event (`u64::MAX` when there is none).
     far_bucket: u64,
-    /// The next arrival of each demand stream: always pending, never
-    /// cancelled, so kept apart from the wheel.
-    arrivals: QuaternaryHeap<Event>,
+    /// Whether an arrival may wait in `arrival` rather than in the wheel
+    /// (when the model has one demand stream, whose next arrival is always
+    /// pending: a slot is cheaper than a bucket).
+    arrival_slot: bool,
+    /// An arrival waiting apart from the wheel.
+    arrival: Option<Event>,
     seq: u64,
 }
 
 impl Calendar {
     /// An empty calendar with buckets `width_s` seconds wide and room for
-    /// `capacity` events in its wheel.
-    pub fn new(width_s: f64, capacity: usize) -> Self {
+    /// `capacity` events in its wheel; with `arrival_slot`, an arrival waits
+    /// apart from the wheel when no other arrival does (meant for models
+    /// with one demand stream; the order is the same either way).
+    pub fn new(width_s: f64, capacity: usize, arrival_slot: bool) -> Self {
         debug_assert!(width_s > 0.0);
         Calendar {
             inv_width: 1.0 / width_s,
@@ -182,7 +187,8 @@ impl Calendar {
             min: NIL,
             far: QuaternaryHeap::new(),
             far_bucket: u64::MAX,
-            arrivals: QuaternaryHeap::new(),
+            arrival_slot,
+            arrival: None,
             seq: 0,
         }
     }
@@ -215,8 +221,8 @@ impl Calendar {
             a,
             b,
         };
-        if kind == Kind::Arrival {
-            self.arrivals.push(ev);
+        if kind == Kind::Arrival && self.arrival_slot && self.arrival.is_none() {
+            self.arrival = Some(ev);
             return Ticket::NONE;
         }
         let bucket = self.bucket(bits);
@@ -388,14 +394,16 @@ impl Calendar {
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
         let m = self.find_min();
-        let arrival = self.arrivals.peek();
+        if let Some(a) = self.arrival
+            && (m == NIL || a.key() < self.nodes[m as usize].ev.key())
+        {
+            self.arrival = None;
+            return Some(a);
+        }
         if m == NIL {
-            return self.arrivals.pop();
+            return None;
         }
         let ev = self.nodes[m as usize].ev;
-        if arrival.is_some_and(|a| a.key() < ev.key()) {
-            return self.arrivals.pop();
-        }
         self.unlink(m);
         self.min = NIL;
         Some(ev)
@@ -403,7 +411,7 @@ impl Calendar {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.in_wheel + self.far.len() + self.arrivals.len()
+        self.in_wheel + self.far.len() + usize::from(self.arrival.is_some())
     }
 
     /// Whether no event is pending.
@@ -418,7 +426,7 @@ mod tests {
 
     #[test]
     fn earliest_first_and_ties_in_insertion_order() {
-        let mut c = Calendar::new(1.0, 8);
+        let mut c = Calendar::new(1.0, 8, true);
         c.schedule(5.0, Kind::Arrival, 1, 0);
         c.schedule(1.5, Kind::Arrival, 2, 0);
         c.schedule(5.0, Kind::Abandon, 3, 0);
@@ -445,7 +453,7 @@ mod tests {
 
     /// The wheel gives exactly the order of one heap of (time, sequence),
     /// whatever the bucket width: events at equal times, in the same
-    /// bucket, far beyond the wheel, in the past, arrivals apart, rounds of
+    /// bucket, far beyond the wheel, in the past, an arrival apart, rounds of
     /// the wheel and cancelled events.
     #[test]
     fn the_wheel_pops_in_the_order_of_one_heap() {
@@ -472,8 +480,8 @@ mod tests {
         ];
         let ops = proptest::collection::vec(op, 1..400);
         let width = prop_oneof![Just(1e-3), Just(0.05), Just(0.7), Just(10.0), Just(3600.0)];
-        proptest!(ProptestConfig::with_cases(300), |(ops in ops, width in width)| {
-            let mut c = Calendar::new(width, 4);
+        proptest!(ProptestConfig::with_cases(300), |(ops in ops, width in width, slot: bool)| {
+            let mut c = Calendar::new(width, 4, slot);
             // Pending events by (time bits, n), with their ticket.
             let mut reference: BTreeMap<(u64, u32), (Ticket, f64, Kind)> = BTreeMap::new();
             let mut now = 0.0f64;

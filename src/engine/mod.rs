@@ -609,6 +609,7 @@ impl<'m, T: Tracer> Sim<'m, T> {
                         .sum(),
                 ),
                 1024,
+                m.demands.len() == 1,
             ),
             calls: Vec::with_capacity(1024),
             free: Vec::with_capacity(1024),
