@@ -39,20 +39,15 @@ impl<T: Tracer> Sim<'_, T> {
             return;
         }
         let appointment = self.info[k].appointment;
+        // Adding 0 or 1 rather than branching: which kind of attempt comes
+        // next is hard to predict in a model with redials and switching.
+        let one = |b: bool| f64::from(u8::from(b));
         self.tally(idx, |k| {
-            if first {
-                k.first_attempts += 1.0;
-            }
+            k.first_attempts += one(first);
             k.offered += 1.0;
-            if is_repeat {
-                k.redials += 1.0;
-            }
-            if switched_in {
-                k.switched_in += 1.0;
-            }
-            if appointment {
-                k.appointments += 1.0;
-            }
+            k.redials += one(is_repeat);
+            k.switched_in += one(switched_in);
+            k.appointments += one(appointment);
         });
         let m = self.m;
         let channel = &m.channels[c];
@@ -119,9 +114,10 @@ impl<T: Tracer> Sim<'_, T> {
         let qlen = ch.queue_len;
         let l = self.lvl_queue(c);
         self.levels.set(l, now, f64::from(qlen));
-        if counted && qlen > self.max_queue[c] {
-            self.max_queue[c] = qlen;
-        }
+        // Without a branch: whether the queue grows past its longest is
+        // hard to predict.
+        let longest = &mut self.max_queue[c];
+        *longest = (*longest).max(qlen * u32::from(counted));
         self.calls[idx as usize].abandon = if patience.is_finite() {
             self.cal
                 .schedule_ticket(now + patience, Kind::Abandon, idx, generation)
@@ -189,8 +185,8 @@ impl<T: Tracer> Sim<'_, T> {
                     k.answered_within += 1.0;
                 }
             });
-            if counted && wait > self.max_wait[c] {
-                self.max_wait[c] = wait;
+            if counted {
+                self.max_wait[c] = self.max_wait[c].max(wait);
             }
         }
         let interval = self.now_interval as usize;
