@@ -83,7 +83,8 @@ fn main() {
         "{:<10} {:>10} {:>16} {:>18}",
         "threads", "wall s", "replications/s", "contacts/s"
     );
-    let speedup = median(walls[0].iter().zip(&walls[1]).map(|(a, b)| a / b).collect());
+    let ratios: Vec<f64> = walls[0].iter().zip(&walls[1]).map(|(a, b)| a / b).collect();
+    let speedup = median(ratios.clone());
     let w: Vec<f64> = walls.into_iter().map(median).collect();
     for (threads, wall) in [1, 2].into_iter().zip(&w) {
         println!(
@@ -96,6 +97,8 @@ fn main() {
         "speed-up 1 -> 2 threads (median of the rounds' ratios): {speedup:.2} (target at least 1.85 on 2 cores; this machine has {})",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    println!("speed-up of each round: {}", each.join(", "));
     for (threads, table) in [1, 2].into_iter().zip(&phases) {
         println!("\n{threads} thread(s), last round:\n{}", table.trim_end());
     }

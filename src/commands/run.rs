@@ -304,14 +304,22 @@ fn render(
         what: "the results".into(),
         source,
     };
+    // The JSON and the CSV tables side by side too (file order: JSON first).
     let tables = || -> Result<Vec<(String, Vec<u8>)>, CommandError> {
-        let mut v = Vec::new();
-        if want(OutputFormat::Json) {
-            v.extend(report::render_json(model, result).map_err(failed)?);
-        }
-        if want(OutputFormat::Csv) {
-            v.extend(report::render_csv(model, result).map_err(failed)?);
-        }
+        let (json, csv) = rayon::join(
+            || {
+                want(OutputFormat::Json)
+                    .then(|| report::render_json(model, result))
+                    .transpose()
+            },
+            || {
+                want(OutputFormat::Csv)
+                    .then(|| report::render_csv(model, result))
+                    .transpose()
+            },
+        );
+        let mut v = json.map_err(failed)?.unwrap_or_default();
+        v.extend(csv.map_err(failed)?.unwrap_or_default());
         Ok(v.into_iter().map(|(n, b)| (n.to_string(), b)).collect())
     };
     let charts = || {
