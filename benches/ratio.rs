@@ -22,7 +22,7 @@ use surgesim::model::{Model, compile, compile_loaded};
 use surgesim::scenario::{SingleQueue, SourceMap, parse_str};
 use surgesim::units::{Duration, Rate};
 
-const ROUNDS: usize = 15;
+const ROUNDS: usize = 41;
 const DAYS: u32 = 3;
 
 fn model(patience: Option<&str>) -> Model {

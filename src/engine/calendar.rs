@@ -7,7 +7,8 @@
 //! the busiest demand, see [`bucket_width`]); the wheel holds the events of
 //! the next [`BUCKETS`] buckets, each bucket a short linked list in one slab,
 //! with a bitmap of the buckets in use. Events further ahead wait in a
-//! 4-ary heap (`dary_heap`) and move to the wheel when it reaches them. A
+//! 4-ary heap (`dary_heap`) and move to the wheel when it reaches them;
+//! with one demand stream, its next arrival waits in a slot of its own. A
 //! pop finds the first bucket in use from the bitmap and takes the event
 //! with the smallest (time, sequence) key in it. Because a later bucket only
 //! holds later times, that is the smallest key of all: the order is exactly

@@ -20,7 +20,8 @@
 //! priority level, then pools that need a free interpreter; a desk also
 //! needs a free counter). A freed agent takes the waiting contact that comes
 //! first by (real-time before deferred, priority level, appointments before
-//! walk-ins, oldest first); while fewer than the pool's `deferred_share` of
+//! walk-ins, oldest first), looking only at the routes whose queue has
+//! contacts waiting (a bit per route); while fewer than the pool's `deferred_share` of
 //! its staff are on deferred work, deferred work comes first. A contact
 //! answered from the queue has its abandonment event taken out of the
 //! calendar (still counted as a simulated event); one that leaves the queue

@@ -359,6 +359,10 @@ impl<T: Tracer> Sim<'_, T> {
             let mut best: Option<((bool, u32, bool, f64), usize)> = None;
             // The routes whose class has contacts waiting, in route order.
             let w0 = self.route_words[p];
+            debug_assert!(routes.iter().enumerate().all(|(ri, r)| {
+                let bit = self.route_bits[w0 + ri / 64] >> (ri % 64) & 1 == 1;
+                bit == (self.class_len[r.class] > 0)
+            }));
             for w in w0..self.route_words[p + 1] {
                 let mut bits = self.route_bits[w];
                 while bits != 0 {

@@ -33,7 +33,7 @@ impl<T: Tracer> Sim<'_, T> {
 
     #[inline]
     pub(super) fn interval_of(&self, t: f64) -> u32 {
-        ((t * self.levels.inv_interval) as usize).min(self.m.n_intervals - 1) as u32
+        interval_at(t, self.levels.inv_interval, self.m.n_intervals)
     }
 
     /// Moves the clock to `t` (never backwards), keeping the interval of
@@ -57,18 +57,7 @@ impl<T: Tracer> Sim<'_, T> {
     pub(super) fn advance_interval(&mut self, t: f64) {
         let i = self.interval_of(t);
         self.now_interval = i;
-        self.now_interval_end = if i as usize + 1 >= self.m.n_intervals {
-            f64::INFINITY
-        } else {
-            let mut b = f64::from(i + 1) * self.m.interval_s;
-            while b > t && self.interval_of(b.next_down()) > i {
-                b = b.next_down();
-            }
-            while self.interval_of(b) <= i {
-                b = b.next_up();
-            }
-            b
-        };
+        self.now_interval_end = interval_end(i, self.m.interval_s, self.m.n_intervals);
     }
 
     /// Applies `f` to the counts of the contact's attempt: its interval's,
@@ -309,5 +298,68 @@ impl<T: Tracer> Sim<'_, T> {
             events: self.events,
         };
         (outcome, self.tracer)
+    }
+}
+
+/// The reporting interval (of `n`, each `1 / inv_interval` seconds) that
+/// holds time `t`: the last one for every time after the horizon.
+#[inline]
+fn interval_at(t: f64, inv_interval: f64, n: usize) -> u32 {
+    ((t * inv_interval) as usize).min(n - 1) as u32
+}
+
+/// The first time that [`interval_at`] puts after interval `i` (infinite
+/// for the last interval). It is found from the nominal boundary by
+/// stepping one representable time at a time, so that it agrees with the
+/// rounding of [`interval_at`] exactly; that function is monotone in the
+/// time, so every time from the last one in interval `i` up to this one
+/// is in interval `i`.
+fn interval_end(i: u32, interval_s: f64, n: usize) -> f64 {
+    if i as usize + 1 >= n {
+        return f64::INFINITY;
+    }
+    let inv = 1.0 / interval_s;
+    let mut b = f64::from(i + 1) * interval_s;
+    while b > 0.0 && interval_at(b.next_down(), inv, n) > i {
+        b = b.next_down();
+    }
+    while interval_at(b, inv, n) <= i {
+        b = b.next_up();
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The cached end of an interval is exactly where the division
+        /// moves on: the time before it is still in the interval, and it is
+        /// in a later one, for widths that are not powers of two and for
+        /// boundaries far from zero.
+        #[test]
+        fn the_end_of_an_interval_is_where_the_division_moves_on(
+            interval_s in prop_oneof![Just(900.0), Just(3600.0), Just(86_400.0), 0.1..100_000.0f64],
+            i in 0u32..100_000,
+            extra in 2usize..10,
+        ) {
+            let n = i as usize + extra;
+            let inv = 1.0 / interval_s;
+            let end = interval_end(i, interval_s, n);
+            prop_assert!(interval_at(end, inv, n) > i);
+            prop_assert!(interval_at(end.next_down(), inv, n) <= i);
+            // Times just before the end are in interval i (if it has any).
+            let start = if i == 0 { 0.0 } else { interval_end(i - 1, interval_s, n) };
+            prop_assert!(interval_at(start, inv, n) == i);
+            prop_assert!(interval_at(end.next_down(), inv, n) == i);
+        }
+    }
+
+    #[test]
+    fn the_last_interval_never_ends() {
+        assert_eq!(interval_end(2, 3600.0, 3), f64::INFINITY);
+        assert_eq!(interval_at(1e12, 1.0 / 3600.0, 3), 2);
     }
 }
