@@ -4,14 +4,14 @@
 //! speed-up is the median over rounds of the ratio of a round's two runs,
 //! never a comparison with a fixed time).
 //!
-//! Run with `cargo bench --bench throughput` (100 replications, 5 rounds;
+//! Run with `cargo bench --bench throughput` (100 replications, 7 rounds;
 //! `SURGESIM_BENCH_REPLICATIONS` changes the count). Target: a 1-to-2-thread
 //! speed-up of at least 1.85 on a 2-core machine. It also prints the phase
 //! times of the last run on each thread count (`surgesim run --timings`).
 
 use std::process::Command;
 
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

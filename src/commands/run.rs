@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::cli::{OutputFormat, RunArgs};
 use crate::model::{Model, compile_loaded};
 use crate::report;
-use crate::report::folder::OutputFolder;
+use crate::report::folder::{OutputFolder, Stage};
 use crate::report::manifest::{Manifest, ManifestVariant};
 use crate::runner::{RunOptions, run as run_model};
 use crate::scenario::{LoadedScenario, load_file, parse_str};
@@ -173,7 +173,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> Result<(), CommandError> {
     .map_err(|e| CommandError::Failed(e.to_string()))?;
     let elapsed = started.elapsed().as_secs_f64();
     phases.add("  simulate", result.phases.simulate_s);
-    phases.add("  store the series", result.phases.store_s);
+    phases.add("    store the series (alongside)", result.phases.store_s);
     phases.add("  summarise", result.phases.summarise_s);
     phases.end("simulate and summarise");
     let mut model = model;
@@ -219,27 +219,22 @@ pub(super) fn write_results(
     let want = |f: OutputFormat| formats.contains(&f);
     let draw = !settings.no_charts && (want(OutputFormat::Charts) || want(OutputFormat::Report));
     // The files and the charts are independent: drawn side by side (and
-    // each set in parallel inside), on the run's worker threads.
+    // each set in parallel inside), on the run's worker threads; each file
+    // is written as soon as it is made, and reaches the disk while the
+    // others are made.
     let model = &*model;
-    let rendered = crate::runner::with_threads(threads, || render(model, result, want, draw))
-        .map_err(|e| CommandError::Failed(e.to_string()))??;
+    let rendered = folder.staged(|stage| {
+        crate::runner::with_threads(threads, || render(model, result, want, draw, stage))
+    })?;
+    let rendered = rendered.map_err(|e| CommandError::Failed(e.to_string()))??;
     phases.add("  tables (json, csv)", rendered.tables_s);
     phases.add("  results.xlsx", rendered.workbook_s);
     phases.add("  charts", rendered.charts_s);
     phases.add("  report.html", rendered.report_s);
-    phases.end("render the outputs");
-    // Each file goes to the staging folder; whole or not at all.
-    let charts = rendered.charts.len() / 2;
-    for (name, bytes) in rendered.tables.iter().chain(&rendered.charts) {
-        folder.write(name, bytes)?;
-    }
-    if let Some(html) = &rendered.report {
-        folder.write("report.html", html)?;
-    }
-    if let Some(file) = &result.replication_days {
-        folder.write_from("replications_days.csv", &mut file.as_ref())?;
-    }
-    phases.end("write the files");
+    phases.add("  replications_days.csv", rendered.days_s);
+    phases.add("  render and write the files", rendered.total_s);
+    phases.end("render, write and sync the files");
+    let charts = rendered.charts;
     let mut manifest = Manifest::new("run", &model.scenario_hash, model.seed, model.replications);
     if let Some(v) = &settings.variant {
         manifest.variants.push(ManifestVariant {
@@ -248,7 +243,7 @@ pub(super) fn write_results(
         });
     }
     let files = folder.finish(manifest)?;
-    phases.end("finish the folder (sync, manifest, swap)");
+    phases.end("finish the folder (manifest, swap)");
     Ok(Written { files, charts })
 }
 
@@ -280,83 +275,111 @@ pub(super) fn print_results(
     out.write_all(text.as_bytes()).map_err(stdout_err)
 }
 
-/// The output files of a run, in the order they are written (the tables
-/// end with results.xlsx), and how long each part took to render.
+/// What [`render`] made, and how long each part took (they overlap).
 struct Rendered {
-    tables: Vec<(String, Vec<u8>)>,
-    charts: Vec<(String, Vec<u8>)>,
-    report: Option<Vec<u8>>,
+    /// Charts drawn (an SVG and a PNG each).
+    charts: usize,
     tables_s: f64,
     workbook_s: f64,
     charts_s: f64,
     report_s: f64,
+    days_s: f64,
+    /// From the start of the rendering until the last file is written.
+    total_s: f64,
 }
 
-/// Renders the chosen outputs: the tables and the charts side by side,
-/// then the report (which embeds the charts).
+/// Renders the chosen outputs and writes each on `stage` as soon as it is
+/// made: the tables, the workbook, the charts and `replications_days.csv`
+/// side by side, then the report (which embeds the charts). The manifest
+/// lists them in this order: summary.json, the CSV tables, results.xlsx,
+/// the charts, report.html, replications_days.csv.
 fn render(
     model: &Model,
     result: &crate::runner::RunResult,
     want: impl Fn(OutputFormat) -> bool + Sync,
     draw: bool,
+    stage: &Stage<'_>,
 ) -> Result<Rendered, CommandError> {
+    use rayon::prelude::*;
+    let started = std::time::Instant::now();
     let failed = |source| CommandError::Output {
         what: "the results".into(),
         source,
     };
-    // The JSON and the CSV tables side by side too (file order: JSON first).
-    let tables = || -> Result<Vec<(String, Vec<u8>)>, CommandError> {
+    let write_all = |group: u32, files: &[(&str, Vec<u8>)]| -> Result<(), CommandError> {
+        files
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, (name, bytes))| stage.write((group, i as u32), name, bytes))
+            .map_err(CommandError::from)
+    };
+    // The JSON and the CSV tables side by side too.
+    let tables = || -> Result<(), CommandError> {
         let (json, csv) = rayon::join(
-            || {
-                want(OutputFormat::Json)
-                    .then(|| report::render_json(model, result))
-                    .transpose()
+            || -> Result<(), CommandError> {
+                if want(OutputFormat::Json) {
+                    write_all(0, &report::render_json(model, result).map_err(failed)?)?;
+                }
+                Ok(())
             },
-            || {
-                want(OutputFormat::Csv)
-                    .then(|| report::render_csv(model, result))
-                    .transpose()
+            || -> Result<(), CommandError> {
+                if want(OutputFormat::Csv) {
+                    write_all(1, &report::render_csv(model, result).map_err(failed)?)?;
+                }
+                Ok(())
             },
         );
-        let mut v = json.map_err(failed)?.unwrap_or_default();
-        v.extend(csv.map_err(failed)?.unwrap_or_default());
-        Ok(v.into_iter().map(|(n, b)| (n.to_string(), b)).collect())
+        json.and(csv)
     };
-    let charts = || {
-        if draw {
-            report::render_charts(model, result, want(OutputFormat::Charts))
-                .map_err(CommandError::Failed)
-        } else {
-            Ok((Vec::new(), Vec::new()))
+    let charts = || -> Result<(Vec<report::DrawnChart>, usize), CommandError> {
+        if !draw {
+            return Ok((Vec::new(), 0));
         }
+        let (drawn, files) = report::render_charts(model, result, want(OutputFormat::Charts))
+            .map_err(CommandError::Failed)?;
+        files
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, (name, bytes))| stage.write((3, i as u32), name, bytes))?;
+        Ok((drawn, files.len() / 2))
     };
-    let workbook = || {
-        want(OutputFormat::Xlsx)
-            .then(|| report::xlsx::results(model, result))
-            .transpose()
-            .map_err(failed)
+    let workbook = || -> Result<(), CommandError> {
+        if want(OutputFormat::Xlsx) {
+            let bytes = report::xlsx::results(model, result).map_err(failed)?;
+            stage.write((2, 0), "results.xlsx", &bytes)?;
+        }
+        Ok(())
     };
-    let (((tables, tables_s), (workbook, workbook_s)), (charts, charts_s)) = rayon::join(
-        || rayon::join(|| timed(tables), || timed(workbook)),
-        || timed(charts),
-    );
-    let (mut tables, (drawn, charts)) = (tables?, charts?);
-    if let Some(bytes) = workbook? {
-        tables.push(("results.xlsx".to_string(), bytes));
-    }
-    let (report, report_s) = timed(|| {
-        want(OutputFormat::Report)
-            .then(|| report::html::report(model, result, &drawn))
-            .transpose()
-            .map_err(CommandError::Failed)
+    let days = || -> Result<(), CommandError> {
+        if let Some(file) = &result.replication_days {
+            stage.copy((5, 0), "replications_days.csv", file)?;
+        }
+        Ok(())
+    };
+    let (((tables, tables_s), (workbook, workbook_s)), ((charts, charts_s), (days, days_s))) =
+        rayon::join(
+            || rayon::join(|| timed(tables), || timed(workbook)),
+            || rayon::join(|| timed(charts), || timed(days)),
+        );
+    tables?;
+    workbook?;
+    days?;
+    let (drawn, charts) = charts?;
+    let (report, report_s) = timed(|| -> Result<(), CommandError> {
+        if want(OutputFormat::Report) {
+            let html = report::html::report(model, result, &drawn).map_err(CommandError::Failed)?;
+            stage.write((4, 0), "report.html", &html)?;
+        }
+        Ok(())
     });
+    report?;
     Ok(Rendered {
-        tables,
         charts,
-        report: report?,
         tables_s,
         workbook_s,
         charts_s,
         report_s,
+        days_s,
+        total_s: started.elapsed().as_secs_f64(),
     })
 }

@@ -52,6 +52,9 @@ const CHARTS: &str = "charts";
 /// an interrupt waits for a swap to complete and never races a write.
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Files synced to the disk at once by [`OutputFolder::finish`].
+const SYNC_THREADS: usize = 4;
+
 fn unfinished() -> MutexGuard<'static, Vec<PathBuf>> {
     UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -109,6 +112,110 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> FolderError {
     move |source| FolderError::Io { what, source }
 }
 
+/// Where a file written on a [`Stage`] goes in the manifest: files are
+/// listed in the order of their keys (a group, then a place in it).
+pub type StageKey = (u32, u32);
+
+/// Writes files into a staging folder from several threads at once; see
+/// [`OutputFolder::staged`].
+pub struct Stage<'f> {
+    staging: &'f Path,
+    made: Mutex<Vec<(StageKey, ManifestFile)>>,
+    /// Written files, to be synced.
+    synced: std::sync::mpsc::Sender<(StageKey, PathBuf)>,
+    failed: &'f (dyn Fn(StageKey, FolderError) + Sync),
+}
+
+impl std::fmt::Debug for Stage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stage")
+            .field("staging", &self.staging)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stage<'_> {
+    /// Writes file `name` (a `/`-separated path within the folder) with
+    /// `bytes`, listed in the manifest at `key`; it is synced in the
+    /// background.
+    pub fn write(&self, key: StageKey, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
+        let entry = ManifestFile::of(name, bytes);
+        self.put(key, name, &mut |f| f.write_all(bytes))?;
+        self.made(key, entry);
+        Ok(())
+    }
+
+    /// Writes file `name` with a copy of `from`, read from where it stands
+    /// (a large file made on disk while the run went on), as
+    /// [`Self::write`] does with bytes.
+    pub fn copy(&self, key: StageKey, name: &str, from: &std::fs::File) -> Result<(), FolderError> {
+        use sha2::{Digest, Sha256};
+        let mut from = from;
+        let mut hash = Sha256::new();
+        let mut total = 0u64;
+        self.put(key, name, &mut |f| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = std::io::Read::read(&mut from, &mut buf)?;
+                if n == 0 {
+                    return out.flush();
+                }
+                out.write_all(&buf[..n])?;
+                hash.update(&buf[..n]);
+                total += n as u64;
+            }
+        })?;
+        self.made(key, ManifestFile::of_digest(name, total, &hash.finalize()));
+        Ok(())
+    }
+
+    fn made(&self, key: StageKey, entry: ManifestFile) {
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, entry));
+    }
+
+    /// Creates file `name` and fills it (under the lock that an interrupt
+    /// takes to remove the staging folder), then queues it to be synced.
+    fn put(
+        &self,
+        key: StageKey,
+        name: &str,
+        fill: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), FolderError> {
+        let path = self.staging.join(name);
+        let active = unfinished();
+        if !active.iter().any(|p| p == self.staging) {
+            return Err(FolderError::Io {
+                what: format!("write {name}"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "the run was interrupted",
+                ),
+            });
+        }
+        let result = (|| {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            fill(&mut std::fs::File::create(&path)?)
+        })();
+        drop(active);
+        result.map_err(io(format!("write {}", path.display())))?;
+        if self.synced.send((key, path.clone())).is_err() {
+            (self.failed)(
+                key,
+                io(format!("write {}", path.display()))(std::io::Error::other(
+                    "the file could not be queued to reach the disk",
+                )),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// A result set being written: its staging folder, until
 /// [`OutputFolder::finish`] swaps it into place. Dropped unfinished (an
 /// error), it removes the staging folder and leaves the target as it was.
@@ -121,6 +228,8 @@ pub struct OutputFolder {
     staging: PathBuf,
     old: PathBuf,
     files: Vec<ManifestFile>,
+    /// Files already synced (written on a [`Stage`]).
+    synced: BTreeSet<String>,
     finished: bool,
 }
 
@@ -409,6 +518,7 @@ impl OutputFolder {
                 staging,
                 old,
                 files: Vec::new(),
+                synced: BTreeSet::new(),
                 finished: false,
             },
             notes,
@@ -446,6 +556,59 @@ impl OutputFolder {
         result.map_err(io(format!("write {}", path.display())))?;
         self.files.push(ManifestFile::of(name, bytes));
         Ok(())
+    }
+
+    /// Runs `make` with a [`Stage`] on which it can write files as soon
+    /// as each is made, from any thread, while it goes on making the
+    /// others; each file then reaches the disk (synced by
+    /// [`SYNC_THREADS`] threads of their own, which mostly wait) while the
+    /// work goes on. Returns what `make` returned, once every file it
+    /// wrote is synced; the files are recorded for the manifest in the
+    /// order of their keys, after those written before.
+    pub fn staged<T>(&mut self, make: impl FnOnce(&Stage<'_>) -> T) -> Result<T, FolderError> {
+        let (tx, rx) = std::sync::mpsc::channel::<(StageKey, PathBuf)>();
+        let rx = Mutex::new(rx);
+        let failed: Mutex<Option<(StageKey, FolderError)>> = Mutex::new(None);
+        let fail = |key: StageKey, e: FolderError| {
+            let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
+            if f.as_ref().is_none_or(|(k, _)| key < *k) {
+                *f = Some((key, e));
+            }
+        };
+        let (out, made) = std::thread::scope(|s| {
+            for _ in 0..SYNC_THREADS {
+                s.spawn(|| {
+                    loop {
+                        let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok((key, path)) = next else { break };
+                        if let Err(e) = std::fs::File::open(&path).and_then(|f| f.sync_all()) {
+                            fail(key, io(format!("write {}", path.display()))(e));
+                        }
+                    }
+                });
+            }
+            let stage = Stage {
+                staging: &self.staging,
+                made: Mutex::new(Vec::new()),
+                synced: tx,
+                failed: &fail,
+            };
+            let out = make(&stage);
+            // Dropping the sender ends the sync threads once the queue is empty.
+            (
+                out,
+                stage.made.into_inner().unwrap_or_else(|e| e.into_inner()),
+            )
+        });
+        if let Some((_, e)) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e);
+        }
+        let mut made = made;
+        made.sort_by_key(|(key, _)| *key);
+        // Files written before are still synced by finish.
+        self.synced.extend(made.iter().map(|(_, f)| f.path.clone()));
+        self.files.extend(made.into_iter().map(|(_, f)| f));
+        Ok(out)
     }
 
     /// Writes file `name` from `reader` (a large file kept on disk while it
@@ -519,19 +682,56 @@ impl OutputFolder {
         &self.files
     }
 
+    /// Syncs every file written so far that a [`Stage`] has not synced to the disk: [`SYNC_THREADS`] at a
+    /// time, whatever the number of worker threads, as a sync mostly waits
+    /// for the disk and the file system commits the syncs that wait
+    /// together in one go. The first failing file (in the order written)
+    /// is the error.
+    fn sync_files(&self) -> Result<(), FolderError> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let unsynced: Vec<&ManifestFile> = self
+            .files
+            .iter()
+            .filter(|f| !self.synced.contains(&f.path))
+            .collect();
+        let next = AtomicUsize::new(0);
+        let failed: std::sync::Mutex<Option<(usize, FolderError)>> = std::sync::Mutex::new(None);
+        let sync = |i: usize| {
+            let path = self.staging.join(&unsynced[i].path);
+            std::fs::File::open(&path)
+                .and_then(|file| file.sync_all())
+                .map_err(io(format!("write {}", path.display())))
+        };
+        std::thread::scope(|s| {
+            for _ in 0..SYNC_THREADS.min(unsynced.len()) {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= unsynced.len() {
+                            break;
+                        }
+                        if let Err(e) = sync(i) {
+                            let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
+                            if f.as_ref().is_none_or(|(j, _)| i < *j) {
+                                *f = Some((i, e));
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     /// Writes `manifest` (with the files written so far) last, then swaps
     /// the staging folder into place. Returns the target path of every file
     /// in the order written, under the name the user gave.
     pub fn finish(mut self, mut manifest: Manifest) -> Result<Vec<PathBuf>, FolderError> {
-        use rayon::prelude::*;
-        // Every file on disk before the manifest says the folder is whole;
-        // side by side, as each sync mostly waits for the disk.
-        self.files.par_iter().try_for_each(|f| {
-            let path = self.staging.join(&f.path);
-            std::fs::File::open(&path)
-                .and_then(|file| file.sync_all())
-                .map_err(io(format!("write {}", path.display())))
-        })?;
+        // Every file on disk before the manifest says the folder is whole.
+        self.sync_files()?;
         manifest.files = self.files.clone();
         let bytes = manifest.to_bytes();
         let path = self.staging.join(manifest::FILE_NAME);
@@ -648,5 +848,81 @@ mod tests {
             some_of(&(1..=7).map(|i| i.to_string()).collect::<Vec<_>>()),
             "1, 2, 3, 4, 5 and 2 more"
         );
+    }
+
+    #[test]
+    fn files_written_on_a_stage_from_several_threads_are_listed_in_key_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let (mut folder, _) = OutputFolder::prepare(&out).unwrap();
+        folder.write("first.txt", b"written before").unwrap();
+        let n: u32 = 24;
+        let made = folder
+            .staged(|stage| {
+                std::thread::scope(|s| {
+                    // Written backwards, from four threads at once.
+                    for t in 0..4u32 {
+                        s.spawn(move || {
+                            for i in (0..n).rev().filter(|i| i % 4 == t) {
+                                let name = format!("charts/{i:02}.txt");
+                                stage.write((1, i), &name, name.as_bytes()).unwrap();
+                            }
+                        });
+                    }
+                });
+                let mut copied = tempfile::tempfile().unwrap();
+                copied.write_all(b"a large file made on disk").unwrap();
+                std::io::Seek::rewind(&mut copied).unwrap();
+                stage.copy((0, 0), "copied.csv", &copied).unwrap();
+                "made"
+            })
+            .unwrap();
+        assert_eq!(made, "made");
+        let written = folder.finish(Manifest::new("run", "0", 1, 1)).unwrap();
+        let mut expected = vec![out.join("first.txt"), out.join("copied.csv")];
+        expected.extend((0..n).map(|i| out.join(format!("charts/{i:02}.txt"))));
+        expected.push(out.join(manifest::FILE_NAME));
+        assert_eq!(written, expected);
+        assert_eq!(
+            std::fs::read(out.join("copied.csv")).unwrap(),
+            b"a large file made on disk"
+        );
+        assert_eq!(
+            std::fs::read(out.join("charts/07.txt")).unwrap(),
+            b"charts/07.txt"
+        );
+        let listed =
+            manifest::listed_files(&std::fs::read(out.join(manifest::FILE_NAME)).unwrap()).unwrap();
+        assert_eq!(listed.len(), n as usize + 2);
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join(manifest::FILE_NAME)).unwrap()).unwrap();
+        let copied = m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "copied.csv")
+            .unwrap();
+        assert_eq!(copied["bytes"], 25);
+        assert_eq!(
+            copied["sha256"],
+            ManifestFile::of("copied.csv", b"a large file made on disk").sha256
+        );
+    }
+
+    #[test]
+    fn a_stage_of_an_interrupted_folder_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let (mut folder, _) = OutputFolder::prepare(&out).unwrap();
+        let staging = folder.staging().to_path_buf();
+        // What an interrupt does before the process exits.
+        unfinished().retain(|p| p != &staging);
+        std::fs::remove_dir_all(&staging).unwrap();
+        let err = folder
+            .staged(|stage| stage.write((0, 0), "charts/a.svg", b"<svg/>"))
+            .unwrap()
+            .unwrap_err();
+        assert!(err.to_string().contains("interrupted"), "{err}");
+        assert!(!staging.exists(), "the staging folder came back");
     }
 }

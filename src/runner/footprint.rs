@@ -38,11 +38,13 @@ const ENGINE_BYTES: u64 = 8_000_000;
 ///
 /// A run ([`super::run`]) keeps only the KPIs of each replication; the
 /// series of a chunk of replications (about [`super::CHUNK_BYTES`]) are in
-/// flight twice (in the records, then transposed), and go to the
+/// flight twice (in the records, then transposed) while the next chunk's
+/// records are made (at most three chunks in all), and go to the
 /// [`super::ColumnStore`], which holds at most its spill budget
 /// ([`super::SPILL_BYTES`]) in memory and the rest in a temporary file
 /// ([`Footprint::stored_per_replication`] bytes of disk per replication).
-/// The statistics are then read back by blocks of [`BLOCK_BYTES`].
+/// The statistics are then read in place (a store in memory) or back from
+/// the file by blocks of [`BLOCK_BYTES`].
 ///
 /// Calibration (`/usr/bin/time -v`, maximum resident set size, two
 /// workers, all outputs): the bundled crisis (120 days, hourly, 112
@@ -184,10 +186,12 @@ impl Footprint {
             0
         } else {
             let reps = chunk_replications(self.stored_per_replication, workers) as u64;
-            // In the records, then transposed.
-            2 * reps.min(replications) * self.stored_per_replication
+            // A chunk in the records and transposed while it is stored,
+            // the next one's records meanwhile (see `Pipeline`).
+            3 * reps.min(replications) * self.stored_per_replication
         };
-        let block = if self.stored_per_replication == 0 {
+        // A store in memory is read in place; a spilled one by blocks.
+        let block = if self.stored_per_replication == 0 || stored_all <= self.spill_budget {
             0
         } else {
             stored_all.min(BLOCK_BYTES)

@@ -17,6 +17,8 @@ pub mod store;
 pub use footprint::{BASE_BYTES, Footprint, Parts};
 pub use store::ColumnStore;
 
+use std::sync::{Condvar, Mutex, PoisonError};
+
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -231,38 +233,35 @@ fn simulate_chunks(
         .or_else(|| from_env("SURGESIM_CHUNK_REPLICATIONS"))
         .unwrap_or_else(|| chunk_replications(row as u64 * 4, rayon::current_num_threads()))
         .max(1) as u64;
-    let mut store = ColumnStore::new(row, budget);
-    let mut days_file = if opts.replication_days {
+    let store = ColumnStore::new(row, budget);
+    let days_file = if opts.replication_days {
         let mut w = std::io::BufWriter::new(tempfile::tempfile()?);
         w.write_all(&crate::report::csv::replication_days_header())?;
         Some(w)
     } else {
         None
     };
-    let mut records = Vec::with_capacity(n as usize);
-    let mut start = range.start;
-    let mut phases = RunPhases::default();
-    let clock = std::time::Instant::now;
-    while start < range.end {
-        let end = (start + chunk).min(range.end);
-        let t = clock();
-        let mut recs = simulate_records(model, start..end, &bar, true);
-        if let Some(w) = &mut days_file {
-            let rows: Vec<Vec<u8>> = recs
-                .par_iter()
-                .map(|r| crate::report::csv::replication_days_rows(model, r))
-                .collect::<std::io::Result<_>>()?;
-            for r in rows {
-                w.write_all(&r)?;
-            }
-        }
-        let t2 = clock();
-        store_series(&mut store, &mut recs)?;
-        phases.simulate_s += (t2 - t).as_secs_f64();
-        phases.store_s += t2.elapsed().as_secs_f64();
-        records.append(&mut recs);
-        start = end;
-    }
+    let t = std::time::Instant::now();
+    let line = Pipeline::new(model, range, chunk, Sink::new(store, days_file, n as usize));
+    rayon::broadcast(|_| line.work(&bar));
+    // What the workers left ready when the last one stopped.
+    line.drain(true);
+    let Sink {
+        store,
+        days: days_file,
+        records,
+        result,
+        store_s,
+    } = line
+        .sink
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    result?;
+    let phases = RunPhases {
+        simulate_s: t.elapsed().as_secs_f64(),
+        store_s,
+        summarise_s: 0.0,
+    };
     bar.finish_and_clear();
     let replication_days = match days_file {
         Some(w) => {
@@ -280,6 +279,218 @@ fn simulate_chunks(
         replication_days,
         phases,
     })
+}
+
+/// The replications of a run in flight: every worker of the pool takes the
+/// next replication number as soon as it has finished one, so they are
+/// busy until the last replication, with no pause at the end of a chunk;
+/// the finished records wait for the rest of their chunk, and a complete
+/// chunk goes to the series store (in chunk order, whichever worker is
+/// free) while the others go on simulating. A worker waits only if the
+/// store falls behind by a whole chunk, so that at most two chunks of
+/// records (and one chunk transposed) are in memory.
+struct Pipeline<'a> {
+    model: &'a Model,
+    /// Replications to run end before this; chunk length.
+    end: u64,
+    chunk: u64,
+    waiting: Mutex<Waiting>,
+    /// Signalled when a chunk has been stored or the run failed.
+    stored: Condvar,
+    sink: Mutex<Sink>,
+}
+
+/// The records between the simulation and the store.
+struct Waiting {
+    /// The next replication to start.
+    next: u64,
+    /// Replications below this are stored (or being stored).
+    cut: u64,
+    /// Replications below this are stored.
+    stored: u64,
+    /// Finished replications from `cut` on.
+    finished: std::collections::BTreeMap<u64, RepRecord>,
+    /// Complete chunks, in order, not yet stored.
+    ready: std::collections::VecDeque<Vec<RepRecord>>,
+    /// A worker failed (an error storing, or a panic): the others stop.
+    failed: bool,
+}
+
+/// Where complete chunks go.
+struct Sink {
+    store: ColumnStore,
+    days: Option<std::io::BufWriter<std::fs::File>>,
+    /// The records, in replication order, their series moved to the store.
+    records: Vec<RepRecord>,
+    result: std::io::Result<()>,
+    /// Seconds spent storing (alongside the simulation).
+    store_s: f64,
+}
+
+impl Sink {
+    fn new(
+        store: ColumnStore,
+        days: Option<std::io::BufWriter<std::fs::File>>,
+        replications: usize,
+    ) -> Self {
+        Sink {
+            store,
+            days,
+            records: Vec::with_capacity(replications),
+            result: Ok(()),
+            store_s: 0.0,
+        }
+    }
+
+    /// Stores one chunk of records (the `replications_days.csv` rows,
+    /// the series) and keeps the records.
+    fn take(&mut self, model: &Model, mut recs: Vec<RepRecord>) -> std::io::Result<()> {
+        use std::io::Write;
+        if let Some(w) = &mut self.days {
+            let rows: Vec<Vec<u8>> = recs
+                .par_iter()
+                .map(|r| crate::report::csv::replication_days_rows(model, r))
+                .collect::<std::io::Result<_>>()?;
+            for r in rows {
+                w.write_all(&r)?;
+            }
+        }
+        store_series(&mut self.store, &mut recs)?;
+        self.records.append(&mut recs);
+        Ok(())
+    }
+}
+
+/// Stops the other workers if this one panics (they would otherwise wait
+/// for a chunk that never comes).
+struct StopOthers<'a, 'm>(&'a Pipeline<'m>);
+
+impl Drop for StopOthers<'_, '_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.fail();
+        }
+    }
+}
+
+impl<'a> Pipeline<'a> {
+    fn new(model: &'a Model, range: std::ops::Range<u64>, chunk: u64, sink: Sink) -> Self {
+        Pipeline {
+            model,
+            end: range.end,
+            chunk: chunk.max(1),
+            waiting: Mutex::new(Waiting {
+                next: range.start,
+                cut: range.start,
+                stored: range.start,
+                finished: std::collections::BTreeMap::new(),
+                ready: std::collections::VecDeque::new(),
+                failed: false,
+            }),
+            stored: Condvar::new(),
+            sink: Mutex::new(sink),
+        }
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn fail(&self) {
+        self.waiting().failed = true;
+        self.stored.notify_all();
+    }
+
+    /// One worker's share: replications until none is left.
+    fn work(&self, bar: &ProgressBar) {
+        let _guard = StopOthers(self);
+        while let Some(r) = self.next() {
+            let rec = RepRecord::from_outcome(self.model, &simulate(self.model, r));
+            bar.inc(1);
+            self.finish(r, rec);
+            self.drain(false);
+        }
+    }
+
+    /// The next replication to run, once the store is at most a chunk
+    /// behind; `None` when none is left or the run failed.
+    fn next(&self) -> Option<u64> {
+        let mut w = self.waiting();
+        loop {
+            if w.failed || w.next >= self.end {
+                return None;
+            }
+            if w.next < w.stored + 2 * self.chunk {
+                break;
+            }
+            if !w.ready.is_empty() {
+                // Store it here rather than wait for another worker.
+                drop(w);
+                self.drain(true);
+                w = self.waiting();
+                continue;
+            }
+            w = self.stored.wait(w).unwrap_or_else(PoisonError::into_inner);
+        }
+        w.next += 1;
+        Some(w.next - 1)
+    }
+
+    /// Files replication `r`'s record; a chunk it completes becomes ready.
+    fn finish(&self, r: u64, rec: RepRecord) {
+        let mut w = self.waiting();
+        w.finished.insert(r, rec);
+        loop {
+            let hi = (w.cut + self.chunk).min(self.end);
+            if w.cut >= hi || w.finished.range(w.cut..hi).count() as u64 != hi - w.cut {
+                break;
+            }
+            let rest = w.finished.split_off(&hi);
+            let chunk = std::mem::replace(&mut w.finished, rest);
+            w.ready.push_back(chunk.into_values().collect());
+            w.cut = hi;
+            // A worker waiting for the store may store it.
+            self.stored.notify_all();
+        }
+    }
+
+    /// Stores the ready chunks, in order: if `block`, after waiting for
+    /// the store; otherwise only if no other worker is storing.
+    fn drain(&self, block: bool) {
+        use std::sync::TryLockError;
+        let mut sink = if block {
+            self.sink.lock().unwrap_or_else(PoisonError::into_inner)
+        } else {
+            match self.sink.try_lock() {
+                Ok(s) => s,
+                Err(TryLockError::WouldBlock) => return,
+                Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            }
+        };
+        loop {
+            let Some(recs) = self.waiting().ready.pop_front() else {
+                return;
+            };
+            let n = recs.len() as u64;
+            let t = std::time::Instant::now();
+            // After a failure the rest is not stored.
+            let done = match &sink.result {
+                Ok(()) => sink.take(self.model, recs),
+                Err(_) => Ok(()),
+            };
+            sink.store_s += t.elapsed().as_secs_f64();
+            let mut w = self.waiting();
+            w.stored += n;
+            if let Err(e) = done {
+                w.failed = true;
+                if sink.result.is_ok() {
+                    sink.result = Err(e);
+                }
+            }
+            drop(w);
+            self.stored.notify_all();
+        }
+    }
 }
 
 /// Moves the series of `recs` into `store` (one row per record: interval,
@@ -402,6 +613,43 @@ pub fn summarise_store(
     store: &mut ColumnStore,
     widths: [usize; 3],
 ) -> std::io::Result<Summary> {
+    // The KPIs beside the series (the series in parallel inside).
+    let (kpis, columns) = rayon::join(|| kpi_stats(model, records), || column_stats(store));
+    let KpiStats {
+        channel_kpis,
+        topic_kpis,
+        pool_kpis,
+        action_kpis,
+        total_kpis,
+    } = kpis;
+    let mut columns = columns?;
+    let weeks = columns.split_off(widths[0] + widths[1]);
+    let days = columns.split_off(widths[0]);
+    let intervals = columns;
+    Ok(Summary {
+        channel_kpis,
+        topic_kpis,
+        pool_kpis,
+        action_kpis,
+        total_kpis,
+        intervals,
+        days,
+        weeks,
+        events: records.iter().map(|r| r.events).sum(),
+    })
+}
+
+/// The statistics of the KPIs, laid out as in [`Summary`].
+struct KpiStats {
+    channel_kpis: Vec<Vec<Stat>>,
+    topic_kpis: Vec<Vec<Stat>>,
+    pool_kpis: Vec<Vec<Stat>>,
+    action_kpis: Vec<Vec<Stat>>,
+    total_kpis: Vec<Stat>,
+}
+
+/// The statistics across `records` of every KPI.
+fn kpi_stats(model: &Model, records: &[RepRecord]) -> KpiStats {
     let nc = model.channels.len();
     let np = model.pools.len();
     let stat_of = |f: &dyn Fn(&RepRecord) -> f64| -> Stat {
@@ -473,32 +721,30 @@ pub fn summarise_store(
             ]
         })
         .collect();
-    let mut columns = column_stats(store)?;
-    let weeks = columns.split_off(widths[0] + widths[1]);
-    let days = columns.split_off(widths[0]);
-    let intervals = columns;
-    Ok(Summary {
+    KpiStats {
         channel_kpis,
         topic_kpis,
         pool_kpis,
         action_kpis,
         total_kpis,
-        intervals,
-        days,
-        weeks,
-        events: records.iter().map(|r| r.events).sum(),
-    })
+    }
 }
 
 /// The [`Stat`] of every column of `store`, in column order: a column's
-/// values as `f64`, NaN left out, sorted; read block of columns by block
-/// (about [`BLOCK_BYTES`] each), the columns of a block in parallel.
+/// values as `f64`, NaN left out, sorted; the columns in parallel, read in
+/// place from a store in memory, or block of columns by block (about
+/// [`BLOCK_BYTES`] each) from a spilled one.
 pub fn column_stats(store: &mut ColumnStore) -> std::io::Result<Vec<Stat>> {
     let rows = store.rows();
     let width = store.width();
-    let per_block = usize::try_from(BLOCK_BYTES / (4 * rows.max(1) as u64))
-        .unwrap_or(usize::MAX)
-        .max(1);
+    // A store in memory is read in place: one block, no copy.
+    let per_block = if store.spilled() {
+        usize::try_from(BLOCK_BYTES / (4 * rows.max(1) as u64))
+            .unwrap_or(usize::MAX)
+            .max(1)
+    } else {
+        width.max(1)
+    };
     let mut stats = Vec::with_capacity(width);
     let mut buf = Vec::new();
     let mut start = 0;

@@ -55,12 +55,13 @@ pub struct ColumnStore {
 }
 
 /// A block of columns for all rows, as read back by
-/// [`ColumnStore::read_block`].
+/// [`ColumnStore::read_block`]: each chunk's part of the block (its values
+/// of the block's columns, column after column), in place if the chunk is
+/// in memory, else read from the file.
 #[derive(Debug)]
 pub struct Block<'a> {
-    data: &'a [f32],
-    /// `(start in data, rows)` of each chunk.
-    chunks: Vec<(usize, usize)>,
+    /// `(values, rows)` of each chunk.
+    chunks: Vec<(&'a [f32], usize)>,
     columns: usize,
 }
 
@@ -80,7 +81,7 @@ impl Block<'_> {
         );
         self.chunks
             .iter()
-            .flat_map(move |&(start, rows)| &self.data[start + j * rows..start + (j + 1) * rows])
+            .flat_map(move |&(data, rows)| &data[j * rows..(j + 1) * rows])
             .copied()
     }
 }
@@ -268,10 +269,10 @@ impl ColumnStore {
         Ok(())
     }
 
-    /// Reads columns `cols` of every row into `buf` (replacing what it
-    /// held) and returns them as a [`Block`].
+    /// Columns `cols` of every row: in place for the chunks in memory, the
+    /// spilled ones read into `buf` (replacing what it held).
     pub fn read_block<'a>(
-        &mut self,
+        &'a mut self,
         cols: Range<usize>,
         buf: &'a mut Vec<f32>,
     ) -> std::io::Result<Block<'a>> {
@@ -280,28 +281,36 @@ impl ColumnStore {
             "columns {cols:?} of {}",
             self.width
         );
-        let k = cols.len();
         buf.clear();
-        buf.reserve(k * self.rows);
-        let mut spans = Vec::with_capacity(self.chunks.len());
+        // Where each spilled chunk's part starts in `buf`.
+        let mut starts = Vec::with_capacity(self.chunks.len());
         for c in &self.chunks {
-            spans.push((buf.len(), c.rows));
-            let range = cols.start * c.rows..cols.end * c.rows;
-            match &c.data {
-                Some(data) => buf.extend_from_slice(&data[range]),
-                None => {
-                    let Some(file) = self.file.as_mut() else {
-                        return Err(std::io::Error::other("a spilled chunk without its file"));
-                    };
-                    let at = c.at + range.start as u64;
-                    read_values(file, &mut self.bytes, at, range.len(), buf)?;
-                }
+            starts.push(buf.len());
+            if c.data.is_none() {
+                let Some(file) = self.file.as_mut() else {
+                    return Err(std::io::Error::other("a spilled chunk without its file"));
+                };
+                let at = c.at + (cols.start * c.rows) as u64;
+                read_values(file, &mut self.bytes, at, cols.len() * c.rows, buf)?;
             }
         }
+        let buf: &'a [f32] = buf;
+        let chunks = self
+            .chunks
+            .iter()
+            .zip(starts)
+            .map(|(c, start)| {
+                let len = cols.len() * c.rows;
+                let data = match &c.data {
+                    Some(data) => &data[cols.start * c.rows..cols.end * c.rows],
+                    None => &buf[start..start + len],
+                };
+                (data, c.rows)
+            })
+            .collect();
         Ok(Block {
-            data: buf,
-            chunks: spans,
-            columns: k,
+            chunks,
+            columns: cols.len(),
         })
     }
 }

@@ -385,8 +385,8 @@ fn timings_list_every_phase_on_standard_error_and_change_no_file() {
         "tables (json, csv)",
         "charts",
         "report.html",
-        "render the outputs",
-        "write the files",
+        "render and write the files",
+        "render, write and sync the files",
         "finish the folder",
         "total",
     ] {

@@ -113,8 +113,22 @@ fn a_spilled_run_writes_the_same_files_as_one_in_memory() {
         chunk_replications: Some(4),
         ..RunOptions::default()
     });
+    // More workers than a chunk holds: one replication a chunk, so the
+    // workers wait for the store and store for each other.
+    let crowded = files(RunOptions {
+        threads: Some(4),
+        chunk_replications: Some(1),
+        ..RunOptions::default()
+    });
+    // Chunks of 2 on 3 workers, spilled from the first.
+    let uneven = files(RunOptions {
+        threads: Some(3),
+        spill_bytes: Some(0),
+        chunk_replications: Some(2),
+        ..RunOptions::default()
+    });
     assert_eq!(memory.len(), spilled.len());
-    for other in [&spilled, &later] {
+    for other in [&spilled, &later, &crowded, &uneven] {
         for ((name, a), (other_name, b)) in memory.iter().zip(other) {
             assert_eq!(name, other_name);
             assert!(a == b, "{name} differs when the series spill");
