@@ -416,7 +416,8 @@ pub struct RunArgs {
     /// (e.g. 8GB, 512MB, 16GiB) [default: 4GB, or the machine's memory if
     /// less]. The estimate: the KPIs of every replication, their series
     /// held in memory (at most 256 MB; beyond, they go to a temporary
-    /// file) and one chunk of them in flight, plus the statistics of every
+    /// file) and up to three chunks of them in flight (one being stored
+    /// while the next is simulated), plus the statistics of every
     /// interval and the files.
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,

@@ -200,15 +200,34 @@ pub fn check_memory(
         human_bytes(f.per_replication),
     );
     if keep_series {
+        // The parts named add up to the total (`Parts::total`): the
+        // program, the KPIs, the series in memory and the largest phase.
+        let phase = if all.simulate >= all.summarise && all.simulate >= report {
+            format!(
+                "{} for the replications in flight and their series",
+                human_bytes(all.simulate),
+            )
+        } else if all.summarise >= report {
+            format!(
+                "{} for a block of series and the statistics of every interval while summarising",
+                human_bytes(all.summarise)
+            )
+        } else {
+            format!(
+                "{} for the statistics of every interval and the files",
+                human_bytes(report)
+            )
+        };
         msg.push_str(&format!(
-            " (their KPIs; their series go to a temporary file beyond {}), {} for the replications in flight and their series ({} reporting intervals: {} days every {}, × {} series), and {} for the statistics of every interval and the files",
-            human_bytes(f.spill_budget),
-            human_bytes(all.simulate),
+            " (their KPIs, {} in all), {} for their series kept in memory ({} reporting intervals: {} days every {}, × {} series; beyond {} they go to a temporary file), {} for the program itself, and at the busiest moment {phase}",
+            human_bytes(kept),
+            human_bytes(all.stored),
             group_thousands(f.intervals as f64),
             m.days,
             human_duration(m.interval_s),
             f.series,
-            human_bytes(report),
+            human_bytes(f.spill_budget),
+            human_bytes(crate::runner::BASE_BYTES),
         ));
     }
     msg.push_str(". To fit, ");
@@ -229,10 +248,8 @@ pub fn check_memory(
         let reps = planned[0].replications;
         let fit = (reps as f64 * (limit - fixed) as f64 / kept as f64).floor() as u64;
         if (1..reps).contains(&fit) {
-            fixes.push(format!(
-                "run fewer replications ({fewer} {} or fewer)",
-                group_thousands(fit as f64)
-            ));
+            // Plain digits: the value is to be typed or pasted as a flag.
+            fixes.push(format!("run fewer replications ({fewer} {fit} or fewer)"));
         }
     }
     let raise = format!(

@@ -59,6 +59,15 @@ fn unfinished() -> MutexGuard<'static, Vec<PathBuf>> {
     UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The error of a write or a finish attempted after an interrupt removed
+/// the staging folder.
+fn interrupted(what: &str) -> FolderError {
+    FolderError::Io {
+        what: what.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::Interrupted, "the run was interrupted"),
+    }
+}
+
 /// What can go wrong with an output folder.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -188,13 +197,7 @@ impl Stage<'_> {
         let path = self.staging.join(name);
         let active = unfinished();
         if !active.iter().any(|p| p == self.staging) {
-            return Err(FolderError::Io {
-                what: format!("write {name}"),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::Interrupted,
-                    "the run was interrupted",
-                ),
-            });
+            return Err(interrupted(&format!("write {name}")));
         }
         let result = (|| {
             if let Some(dir) = path.parent() {
@@ -538,13 +541,7 @@ impl OutputFolder {
         let path = self.staging.join(name);
         let active = unfinished();
         if !active.contains(&self.staging) {
-            return Err(FolderError::Io {
-                what: format!("write {name}"),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::Interrupted,
-                    "the run was interrupted",
-                ),
-            });
+            return Err(interrupted(&format!("write {name}")));
         }
         let result = (|| {
             if let Some(dir) = path.parent() {
@@ -649,13 +646,7 @@ impl OutputFolder {
         let path = self.staging.join(name);
         let active = unfinished();
         if !active.contains(&self.staging) {
-            return Err(FolderError::Io {
-                what: format!("write {name}"),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::Interrupted,
-                    "the run was interrupted",
-                ),
-            });
+            return Err(interrupted(&format!("write {name}")));
         }
         let result = (|| -> std::io::Result<(u64, Vec<u8>)> {
             if let Some(dir) = path.parent() {
@@ -737,13 +728,7 @@ impl OutputFolder {
         let path = self.staging.join(manifest::FILE_NAME);
         let mut active = unfinished();
         if !active.contains(&self.staging) {
-            return Err(FolderError::Io {
-                what: "finish the results".into(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::Interrupted,
-                    "the run was interrupted",
-                ),
-            });
+            return Err(interrupted("finish the results"));
         }
         std::fs::write(&path, &bytes)
             .and_then(|()| std::fs::File::open(&path)?.sync_all())

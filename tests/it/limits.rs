@@ -58,10 +58,69 @@ fn a_run_too_large_for_memory_is_refused_with_the_estimate_and_what_to_change() 
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("7 arms × 1,000,000 replications"));
+        .stderr(predicate::str::contains("7 arms × 1,000,000 replications"))
+        // The suggested count is a value the flag accepts (no separators).
+        .stderr(predicate::str::is_match(r"\(-n [0-9]+ or fewer\)").unwrap());
     // Nothing was created.
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// `12 MB` → bytes, for the figures of the refusal message.
+fn bytes_of(figure: &str) -> f64 {
+    let (x, unit) = figure.trim().split_once(' ').expect("a number and a unit");
+    let x: f64 = x.replace(',', "").parse().expect("a number");
+    x * match unit {
+        "kB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        other => panic!("unit {other}"),
+    }
+}
+
+/// The figure just before `marker` in `text` (`… 12 MB{marker}`).
+fn figure_before(text: &str, marker: &str) -> f64 {
+    let end = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker:?} in {text}"));
+    let head = &text[..end];
+    let start = head[..head.rfind(' ').unwrap()].rfind([' ', '(']).unwrap();
+    bytes_of(&head[start + 1..])
+}
+
+#[test]
+fn the_parts_of_a_refused_run_add_up_to_its_estimate() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    // Below the store's budget (series in memory) and beyond it
+    // (spilled): the parts named must add up to the total given.
+    for (command, n) in [("run", "100"), ("run", "10000")] {
+        let o = surgesim()
+            .args([command, "-q", "-n", n, "--max-memory", "1MB", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let text = String::from_utf8(o).unwrap();
+        let total = figure_before(&text, " of memory");
+        let parts = [
+            " in all)",
+            " for their series kept in memory",
+            " for the program itself",
+        ]
+        .map(|m| figure_before(&text, m));
+        let busiest = text.split("at the busiest moment ").nth(1).expect(&text);
+        let phase = bytes_of(busiest.split(" for ").next().unwrap());
+        let sum = parts.iter().sum::<f64>() + phase;
+        // Each figure is rounded to 2 or 3 significant digits.
+        assert!(
+            (sum - total).abs() <= 0.01 * total + 2e6,
+            "{command} -n {n}: {parts:?} + {phase} = {sum}, not {total}: {text}"
+        );
+    }
+    assert!(!out.exists());
 }
 
 #[test]
